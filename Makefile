@@ -1,0 +1,44 @@
+# claimdesk — see README.md. `make demo` and `make test` are the two entry points.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell scripts/find-python)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test bench bench-extract serve lint format clean
+
+$(VENV)/.base: requirements/base.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+# Set up on the embedded default (SQLite, in-process tasks) and serve the admin.
+demo: export DEBUG ?= 1
+demo: $(VENV)/.base
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_actors
+	$(PY) manage.py ingest claims/fixtures/corpus
+	$(PY) manage.py demo_user
+	@echo "Admin: http://$(HOST):$(PORT)/admin/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite, on PostgreSQL and Redis when they answer (required when CI is set).
+test: export DEBUG := 1
+test: $(VENV)/.dev
+	$(PY) scripts/run-tests $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,255 @@
+"""Stage 3: who is speaking. Mentions become canonical claimants.
+
+Resolution order: "both sides"; pronouns and short definite references
+("it", "the Ministry", "the same Ministry", "the latter") through the
+document's recent claimants; exact registry aliases; coordinations ("A and
+B"); aliases inside a longer mention; a surname seen earlier in full;
+otherwise a new, unknown actor whose side is inferred only from the registry
+(a demonym of a registered country) and is a third party by default.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import BOTH_SIDES, COREF_EQUIVALENTS, COREF_HEADS, PERSON_WORDS
+from .registry import THIRD_PARTY, Actor, Registry, key_tokens
+
+_HISTORY = 40
+_COORDINATION = re.compile(r",?\s+and\s+|,\s+(?=[^,]*\band\b)")
+_DETERMINERS = frozenset("the a an both some several its their his her".split())
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    mention: str | None
+    name: str
+    known: bool
+    side: str
+    person: bool = False
+    # "opponent" or "context" when no source is written in the sentence.
+    inferred: bool = False
+
+
+class Resolver:
+    """Resolves source mentions, remembering the document's recent claimants."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.history: list[Claimant] = []
+        self.surnames: dict[str, Claimant] = {}
+        self.previous_sentence = ""
+
+    # --- memory -------------------------------------------------------------
+
+    def remember(self, claimant: Claimant) -> None:
+        self.history.append(claimant)
+        if len(self.history) > 2 * _HISTORY:
+            del self.history[:_HISTORY]
+
+    def observe_sentence(self, sentence: str) -> None:
+        self.previous_sentence = sentence
+
+    def last(self) -> Claimant | None:
+        return self.history[-1] if self.history else None
+
+    # --- entry points ---------------------------------------------------------
+
+    def resolve(self, mention: str) -> list[Claimant]:
+        """One claimant per source named in `mention` (two for "A and B")."""
+        text = mention.strip(" ,;:")
+        if not text:
+            return []
+        if BOTH_SIDES.match(text):
+            return self.both_sides(mention)
+        referred = self._coreference(text, mention)
+        if referred is not None:
+            return [referred]
+        return self._named(text, mention)
+
+    def both_sides(self, mention: str | None) -> list[Claimant]:
+        out = []
+        for side in self.registry.sides():
+            actor = self.registry.representative(side)
+            if actor is not None:
+                out.append(self._known(actor, mention))
+        return out
+
+    def opponent(self, side: str) -> Claimant | None:
+        """The authorities of the other belligerent, for "this was denied"."""
+        others = [s for s in self.registry.sides() if s != side]
+        if len(others) != 1:
+            return None
+        actor = self.registry.representative(others[0])
+        if actor is None:
+            return None
+        return self._known(actor, None, inferred=True)
+
+    def context(self) -> Claimant | None:
+        """The most recent claimant, for an unattributed "allegedly"."""
+        last = self.last()
+        if last is None:
+            return None
+        return Claimant(None, last.name, last.known, last.side, last.person, inferred=True)
+
+    # --- coreference ----------------------------------------------------------
+
+    def _coreference(self, text: str, mention: str) -> Claimant | None:
+        words = text.lower().split()
+        if len(words) == 1 and words[0] in ("it", "he", "she", "they", "we"):
+            return self._pronoun(words[0], mention)
+        if len(words) == 2 and words[0] in ("its", "their", "his", "her"):
+            return self._possessed(words[1], mention)
+        if words[0] != "the" or len(words) > 4:
+            return None
+        rest = [w for w in words[1:] if w not in ("same", "said")]
+        if rest in (["latter"], ["former"]):
+            return self._latter(rest[0] == "latter", mention)
+        if len(words) > 1 and words[1] in ("same", "latter", "former"):
+            return self._by_head(rest[-1] if rest else "", mention)
+        if len(rest) == 1 and rest[0] in COREF_HEADS and self.registry.lookup(text) is None:
+            return self._by_head(rest[0], mention)
+        return None
+
+    def _pronoun(self, word: str, mention: str) -> Claimant | None:
+        recent = self.history[-_HISTORY:]
+        if word in ("he", "she"):
+            pick = next((c for c in reversed(recent) if c.person), None)
+        elif word == "it":
+            pick = next((c for c in reversed(recent) if not c.person), None)
+        else:
+            pick = None
+        pick = pick or (recent[-1] if recent else None)
+        return None if pick is None else _with_mention(pick, mention)
+
+    def _possessed(self, head: str, mention: str) -> Claimant | None:
+        """'its MoD': the actor of the last claimant's side named by that head."""
+        last = self.last()
+        if last is None:
+            return None
+        for actor in self.registry.actors:
+            if actor.side != last.side:
+                continue
+            names = [actor.name, *actor.aliases]
+            if any(head in key_tokens(name) for name in names):
+                return self._known(actor, mention)
+        return None
+
+    def _by_head(self, head: str, mention: str) -> Claimant | None:
+        wanted = COREF_EQUIVALENTS.get(head, (head,))
+        for claimant in reversed(self.history[-_HISTORY:]):
+            if self._names_match(claimant, wanted):
+                return _with_mention(claimant, mention)
+        return None
+
+    def _names_match(self, claimant: Claimant, wanted: tuple[str, ...]) -> bool:
+        names = [claimant.name, claimant.mention or ""]
+        actor = self.registry.lookup(claimant.name) if claimant.known else None
+        if actor is not None:
+            names.extend(actor.aliases)
+        words = {w for name in names for w in key_tokens(name)}
+        joined = " ".join(" ".join(key_tokens(name)) for name in names)
+        return any(w in words or (" " in w and w in joined) for w in wanted)
+
+    def _latter(self, latter: bool, mention: str) -> Claimant | None:
+        hits = self.registry.find_all(key_tokens(self.previous_sentence))
+        if not hits:
+            return None
+        actor = hits[-1][2] if latter else hits[0][2]
+        return self._known(actor, mention)
+
+    # --- names --------------------------------------------------------------
+
+    def _named(self, text: str, mention: str) -> list[Claimant]:
+        actor = self.registry.lookup(text)
+        if actor is not None:
+            return [self._known(actor, mention)]
+        parts = split_coordination(text)
+        if len(parts) > 1:
+            out = []
+            for part in parts:
+                out.extend(self._named(part, mention))
+            return out
+        actor = self.registry.find_in(text)
+        if actor is not None:
+            claimant = self._known(actor, mention)
+            self._remember_name(text, claimant)
+            return [claimant]
+        return [self._surname(text, mention) or self._unknown(text, mention)]
+
+    def _remember_name(self, text: str, claimant: Claimant) -> None:
+        """'Anton Belic, a spokesman for X': later 'Belic' is X too."""
+        words = []
+        for word in text.replace(",", " , ").split():
+            if not (word[:1].isupper() and word[1:].islower()):
+                break
+            words.append(word)
+        if len(words) >= 2 and self.registry.lookup(" ".join(words)) is None:
+            self.surnames.setdefault(words[-1].lower(), claimant)
+
+    def _surname(self, text: str, mention: str) -> Claimant | None:
+        words = text.split()
+        if len(words) != 1 or not words[0][:1].isupper():
+            return None
+        earlier = self.surnames.get(words[0].lower())
+        return None if earlier is None else _with_mention(earlier, mention)
+
+    def _unknown(self, text: str, mention: str) -> Claimant:
+        name = proposed_name(text)
+        side = self._side_from_demonyms(text)
+        words = set(key_tokens(text))
+        person = bool(words & PERSON_WORDS) or _looks_like_person(name)
+        claimant = Claimant(mention, name, False, side, person)
+        names = name.split()
+        if len(names) >= 2 and all(w[:1].isupper() for w in names):
+            self.surnames.setdefault(names[-1].lower(), claimant)
+        return claimant
+
+    def _side_from_demonyms(self, text: str) -> str:
+        for word in _NAME_TOKEN.findall(text):
+            if word[:1].isupper():
+                actor = self.registry.stem_actor(word)
+                if actor is not None:
+                    return actor.side
+        return THIRD_PARTY
+
+    def _known(self, actor: Actor, mention: str | None, inferred: bool = False) -> Claimant:
+        return Claimant(mention, actor.name, True, actor.side, actor.person, inferred)
+
+
+def split_coordination(text: str) -> list[str]:
+    """["Azerbaijani authorities", "Turkish authorities"] for "Azerbaijani and
+    Turkish authorities"; a single item when there is no coordination."""
+    if " and " not in text:
+        return [text]
+    words = text.split()
+    if words and words[0].lower() == "both":
+        text = " ".join(words[1:])
+    parts = [p.strip() for p in _COORDINATION.split(text) if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    last = parts[-1].split()
+    if len(last) >= 2:
+        head = last[-1]
+        parts = [p if len(p.split()) > 1 else f"{p} {head}" for p in parts]
+    return parts
+
+
+def proposed_name(text: str) -> str:
+    """A short name for an unknown source: no leading article, capitalised."""
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    name = " ".join(words).strip(" ,;:\"'")
+    if name.endswith(("'s", "’s")):
+        name = name[:-2]
+    return name[:1].upper() + name[1:] if name else text
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def _with_mention(claimant: Claimant, mention: str) -> Claimant:
+    return Claimant(mention, claimant.name, claimant.known, claimant.side, claimant.person)

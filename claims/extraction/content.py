@@ -1,0 +1,92 @@
+"""Trimming a reported proposition to its quote.
+
+The quote leaves out the attribution words and leading time phrases
+("At approximately 10:00,", "in the morning", "the previous day"), which are
+kept aside because they date the claim.
+"""
+
+import re
+
+from .lexicon import MONTHS, SOURCE_ACTIONS, TIME_WORDS
+
+_MONTH = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*(?:local time|hours|GMT|UTC))?(?:\s*\([^()]{0,30}\))?"
+_DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
+_APPROX = r"(?:(?:approximately|about|around|roughly|some|at least|just)\s+)?"
+
+_LEADING = re.compile(
+    "|".join(
+        (
+            rf"(?:at|from|by|around|about|after|before|until|since|starting at|beginning at)\s+{_APPROX}{_CLOCK},?\s+",
+            rf"(?:starting |beginning |early |late |later |earlier )?(?:in|during|on|by|over|throughout|since|at)\s+"
+            rf"(?:the\s+)?(?:early\s+|late\s+)?(?:{TIME_WORDS})(?:'s\s+\w+)?(?:\s+of\s+[^,;]{{1,30}})?,?\s+",
+            rf"(?:on\s+|by\s+)?{_DATE},?\s+",
+            r"(?:on|by)\s+the\s+\d{1,2}(?:st|nd|rd|th),?\s+",
+            r"(?:the\s+)?(?:previous|following|next|same)\s+(?:day|night|morning|evening|afternoon),?\s+",
+            r"the\s+day\s+(?:before|after),\s+",
+            r"(?:overnight|earlier|later|meanwhile|subsequently|concurrently|previously|"
+            r"initially|then|also|yesterday|today|now|however|in addition|in turn|"
+            r"in return|moreover|furthermore|separately|currently|thus),\s+",
+        )
+    ),
+    re.IGNORECASE,
+)
+_ACTION_CUT = re.compile(rf",?\s+and\s+(?:then\s+|later\s+|also\s+)?(?:{SOURCE_ACTIONS})\b")
+_TRAILING = " \t\n,;:.—–-"
+_DANGLING = re.compile(r"(?:\s+(?:that|which|who|and|but|or|while|as|where|when|with|of))+$", re.IGNORECASE)
+_ANSWER_END = re.compile(r",\s+(?:while|whereas|but|although)\b")
+_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»"}
+
+
+def strip_leading(text: str, start: int, end: int) -> int:
+    """Offset after the time phrases that open text[start:end]."""
+    for _ in range(4):
+        match = _LEADING.match(text, start, end)
+        if match is None or match.end() >= end:
+            return start
+        start = match.end()
+    return start
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace and trailing punctuation; drop enclosing quotes."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    if end - start >= 2:
+        close = _QUOTES.get(text[start])
+        inner_end = end - 1
+        if close and text[inner_end] == close and close not in text[start + 1 : inner_end]:
+            start, end = start + 1, inner_end
+            while end > start and text[end - 1] in _TRAILING:
+                end -= 1
+    if end > start and text[end - 1] in "\"”'’" and _unbalanced(text, start, end):
+        end -= 1
+    dangling = _DANGLING.search(text, start, end)
+    if dangling is not None and dangling.start() > start:
+        end = dangling.start()
+    return start, end
+
+
+def _unbalanced(text: str, start: int, end: int) -> bool:
+    piece = text[start:end]
+    return piece.count('"') % 2 == 1 or piece.count("”") > piece.count("“")
+
+
+def cut_source_actions(text: str, start: int, end: int) -> int:
+    """End the proposition before "and issued a warning" and the like."""
+    match = _ACTION_CUT.search(text, start, end)
+    return match.start() if match else end
+
+
+def bound_answer(text: str, start: int, end: int) -> int:
+    """A denial or confirmation ends where a contrasting clause begins."""
+    match = _ANSWER_END.search(text, start, end)
+    return match.start() if match else end
+
+
+def bound_clause(text: str, start: int, end: int) -> int:
+    """End of the clause beginning at `start`: the next semicolon, if any."""
+    found = text.find(";", start, end)
+    return end if found < 0 else found

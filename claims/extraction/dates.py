@@ -1,0 +1,186 @@
+"""Stage 4: the date and clock time a claim refers to.
+
+A running date follows the document: a dateline (`date 2020-10-17`), dated
+section headings (`=== 4 October ===`, `==November==`), and dates in the
+text itself, absolute (`On October 2`, `10 October 2020`) or relative
+(`the following day`, `Three days later`, `On the 29th`). Year-less dates
+take the year the document is about.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS
+
+_MONTH = "|".join(
+    sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True)
+)
+_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_RELATIVE = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
+_DATES = re.compile(
+    rf"\b(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))\b"
+    rf"|\b(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b\.?(?:,?\s+(?P<dy>\d{{4}})\b)?"
+    rf"|\b(?P<mm>{_MONTH})\b\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)(?:,?\s+(?P<my>\d{{4}})\b)?"
+    rf"|\b(?:on|by|until|since|from)\s+the\s+(?P<od>\d{{1,2}})(?:st|nd|rd|th)\b"
+    rf"|\b(?P<rel>{_RELATIVE})\b"
+    rf"|\b(?P<n>\d{{1,2}}|{_NUMBER})\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|earlier|after|before|on)\b",
+    re.IGNORECASE,
+)
+# Cheap test run first: most sentences hold no date at all.
+_TRIGGER = re.compile(
+    rf"\b(?:{_MONTH})\b|\d{{4}}-\d\d|\d(?:st|nd|rd|th)\b|\b(?:[Ff]ollowing|[Nn]ext|[Pp]revious|"
+    r"[Pp]receding|later|earlier|before|after|on)\b"
+)
+_MONTH_ONLY = re.compile(rf"\b(?P<m>{_MONTH})\b(?:\s+(?P<y>\d{{4}}))?")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_DATED_YEAR = re.compile(rf"(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(19[5-9]\d|20\d\d)\b")
+_DATELINE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])")
+_NOON = re.compile(r"\b(?:" + "|".join(NOON_WORDS) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: date
+    relative: bool
+
+
+class DateTracker:
+    """The running date of a document, advanced sentence by sentence."""
+
+    def __init__(self, text: str, heading_texts: list[str], document_date: date | None):
+        dateline = _dateline(text)
+        self.document_date = document_date or dateline
+        self.year = self.document_date.year if self.document_date else _infer_year(text)
+        self.current: date | None = None
+        first_heading = self._first_heading_date(heading_texts)
+        self.headed = first_heading is not None
+        self.current = first_heading if self.headed else self.document_date
+
+    def _first_heading_date(self, headings: list[str]) -> date | None:
+        """The first day-level heading date, else the first month heading."""
+        month_level = None
+        for heading in headings:
+            days = [m.value for m in self.mentions(heading) if not m.relative]
+            if days:
+                return days[0]
+            month_level = month_level or self.heading_date(heading, None)
+        return month_level
+
+    def heading_date(self, heading: str, current: date | None) -> date | None:
+        found = self.mentions(heading, current)
+        absolute = [m.value for m in found if not m.relative]
+        if absolute:
+            return absolute[0]
+        match = _MONTH_ONLY.search(heading)
+        if match is None or self.year is None and not match.group("y"):
+            return None
+        year = int(match.group("y") or self.year)
+        return _make(year, MONTHS[match.group("m").lower()], 1)
+
+    def on_heading(self, heading: str) -> None:
+        found = self.heading_date(heading, self.current)
+        if found is not None:
+            self.current = found
+
+    def mentions(self, text: str, current: date | None = None) -> list[DateMention]:
+        """Dates written in `text`, relative ones resolved against the running date."""
+        if current is None:
+            current = self.current
+        if _TRIGGER.search(text) is None:
+            return []
+        out = []
+        for match in _DATES.finditer(text):
+            value = self._value(match, current)
+            if value is not None:
+                relative = bool(match.group("rel") or match.group("n") or match.group("od"))
+                out.append(DateMention(match.start(), match.end(), value, relative))
+        return out
+
+    def _value(self, match: re.Match, current: date | None) -> date | None:
+        if match.group("iso"):
+            return _make(int(match.group("iy")), int(match.group("im")), int(match.group("id")))
+        if match.group("dm"):
+            return self._absolute(match.group("dy"), match.group("dm"), match.group("dd"))
+        if match.group("mm"):
+            return self._absolute(match.group("my"), match.group("mm"), match.group("md"))
+        if current is None:
+            return None
+        if match.group("od"):
+            return _day_of_month(current, int(match.group("od")))
+        if match.group("rel"):
+            return current + timedelta(days=RELATIVE_DAYS[match.group("rel").lower()])
+        return _shifted(current, match)
+
+    def _absolute(self, year: str | None, month: str, day: str) -> date | None:
+        year_value = int(year) if year else self.year
+        if year_value is None:
+            return None
+        return _make(year_value, MONTHS[month.lower()], int(day))
+
+
+def _shifted(current: date, match: re.Match) -> date:
+    raw = match.group("n").lower()
+    count = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 1)
+    if match.group("unit").lower().startswith("week"):
+        count *= 7
+    sign = -1 if match.group("dir").lower() in ("earlier", "before") else 1
+    return current + timedelta(days=sign * count)
+
+
+def _day_of_month(current: date, day: int) -> date | None:
+    value = _make(current.year, current.month, day)
+    if value is not None and day + 7 < current.day:
+        month = current.month % 12 + 1
+        year = current.year + (1 if month == 1 else 0)
+        return _make(year, month, day)
+    return value
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _dateline(text: str) -> date | None:
+    match = _DATELINE.search(text, 0, 300)
+    if match is None:
+        return None
+    return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+def _infer_year(text: str) -> int | None:
+    """The year the document is about: the one most written next to a month."""
+    dated = Counter(_DATED_YEAR.findall(text))
+    if dated:
+        return int(dated.most_common(1)[0][0])
+    plain = Counter(_YEAR.findall(text))
+    return int(plain.most_common(1)[0][0]) if plain else None
+
+
+# --- clock times --------------------------------------------------------------
+
+
+def clock_times(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """(offset, "HH:MM") of local clock times in text[start:end]."""
+    end = len(text) if end is None else end
+    out = []
+    for match in _CLOCK.finditer(text, start, end):
+        if _foreign_zone(text, match.end()):
+            continue
+        out.append((match.start(), f"{int(match.group(1)):02d}:{match.group(2)}"))
+    for match in _NOON.finditer(text, start, end):
+        out.append((match.start(), "12:00"))
+    out.sort()
+    return out
+
+
+def _foreign_zone(text: str, pos: int) -> bool:
+    after = text[pos : pos + 16].lower().lstrip()
+    return after.startswith(FOREIGN_ZONES)

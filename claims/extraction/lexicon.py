@@ -1,0 +1,385 @@
+"""Word lists of English conflict reporting used by the extraction stages.
+
+Only language lives here (cue verbs, type keywords, month names, words that
+head a source's name). Names of actors and places never do: actors come from
+the registry, places are found by shape.
+"""
+
+import re
+
+# --- attribution cues -------------------------------------------------------
+
+# Verb stems whose inflections introduce a reported proposition. The stance a
+# cue gives is decided by the group it belongs to.
+ASSERT_VERBS = {
+    "state": ("state", "states", "stated", "stating"),
+    "say": ("say", "says", "said", "saying"),
+    "report": ("report", "reports", "reported", "reporting"),
+    "announce": ("announce", "announces", "announced", "announcing"),
+    "claim": ("claim", "claims", "claimed", "claiming"),
+    "allege": ("allege", "alleges", "alleged", "alleging"),
+    "declare": ("declare", "declares", "declared", "declaring"),
+    "add": ("add", "adds", "added", "adding"),
+    "note": ("note", "notes", "noted", "noting"),
+    "warn": ("warn", "warns", "warned", "warning"),
+    "accuse": ("accuse", "accuses", "accused", "accusing"),
+    "blame": ("blame", "blames", "blamed", "blaming"),
+    "assert": ("assert", "asserts", "asserted", "asserting"),
+    "maintain": ("maintain", "maintains", "maintained", "maintaining"),
+    "insist": ("insist", "insists", "insisted", "insisting"),
+    "affirm": ("affirm", "affirms", "affirmed", "affirming"),
+    "reiterate": ("reiterate", "reiterates", "reiterated", "reiterating"),
+    "write": ("write", "writes", "wrote", "writing"),
+    "tell": ("tell", "tells", "told", "telling"),
+    "argue": ("argue", "argues", "argued", "arguing"),
+    "estimate": ("estimate", "estimates", "estimated", "estimating"),
+}
+DENY_VERBS = {
+    "deny": ("deny", "denies", "denied", "denying"),
+    "reject": ("reject", "rejects", "rejected", "rejecting"),
+    "dismiss": ("dismiss", "dismisses", "dismissed", "dismissing"),
+    "refute": ("refute", "refutes", "refuted", "refuting"),
+}
+CONFIRM_VERBS = {
+    "confirm": ("confirm", "confirms", "confirmed", "confirming"),
+    "acknowledge": ("acknowledge", "acknowledges", "acknowledged", "acknowledging"),
+    "concur": ("concur", "concurs", "concurred", "concurring"),
+    "corroborate": ("corroborate", "corroborates", "corroborated", "corroborating"),
+    "verify": ("verify", "verifies", "verified", "verifying"),
+}
+
+# Verbs that only make a claim with a clause after them ("warned that",
+# "told reporters that"), never with a bare object ("issued a warning").
+NEEDS_THAT = frozenset({"warn", "tell", "write", "argue", "insist", "maintain"})
+# Verbs whose object is the accused party: "accused X of Y".
+ACCUSE_STEMS = frozenset({"accuse", "blame"})
+
+# Objects that make "announce"/"declare" an act rather than a report.
+PERFORMATIVE_OBJECTS = re.compile(
+    r"(?:a |an |the )?(?:\w+ ){0,2}?(?:martial law|curfew|mobili[sz]ation|"
+    r"state of (?:emergency|war)|mourning|ceasefire|truce|ultimatum|"
+    r"independence|war\b|partial mobili)",
+    re.IGNORECASE,
+)
+
+# "released footage apparently showing ...", "published a video of ..."
+MEDIA_VERBS = (
+    "released|releases|release|releasing|published|publishes|publishing|"
+    "posted|posts|posting|shared|shares|sharing|showed|shows|aired|airs|"
+    "broadcast|broadcasts|circulated"
+)
+MEDIA_NOUNS = (
+    "footage|video|videos|images|image|photos|photographs|photo|pictures|"
+    "recordings|recording|clips|clip"
+)
+
+# Words between a subject and its verb that belong to neither.
+ADVERBS = frozenset(
+    """also then thus subsequently later initially officially formally further
+    again promptly repeatedly publicly previously earlier meanwhile now too
+    first separately immediately quickly jointly however soon reportedly
+    allegedly apparently reportedly once still yet late early likewise
+    similarly swiftly briefly finally separately already""".split()
+)
+AUXILIARIES = frozenset(
+    "has have had is was were are be been will would did does do shall can could "
+    "may might must not".split()
+)
+PASSIVE_AUX = frozenset("is was were are be been being".split())
+
+PRONOUNS = frozenset("it he she they we who".split())
+PERSON_PRONOUNS = frozenset({"he", "she"})
+
+# Clause openers: a source's name never runs past them to the left.
+CLAUSE_WORDS = frozenset(
+    """that which who whom whose while whereas when where but as because since
+    although though if after before until with without whilst so than via
+    during following amid despite including against""".split()
+)
+
+# Determiners and small words allowed inside a source's name.
+NP_FUNCTION = frozenset(
+    "the a an both its their his her some several one two three other each all "
+    "of for and & de la".split()
+)
+# Lower-case words that can head or modify a source's name.
+SOURCE_WORDS = frozenset(
+    """authorities authority ministry ministries minister ministers official
+    officials source sources spokesman spokeswoman spokesperson spokespeople
+    correspondent correspondents reporter reporters journalist journalists
+    government governments army military forces force units unit president
+    presidents prime leader leaders leadership office command commander
+    commanders general staff agency agencies media outlet outlets service
+    services director head chief deputy observers observer experts expert
+    mission monitors witnesses witness eyewitnesses residents police
+    parties party side sides group groups council committee statement
+    spokesmen officers officer representative representatives envoy
+    ambassador embassy administration senior unofficial international third
+    local regional state federal foreign defence defense interior affairs
+    related secretary governor mayor press news channel channels newspaper
+    analysts analyst people activists volunteers doctors hospital hospitals
+    health emergency rescue workers team teams same latter former
+    separatists separatist rebels rebel militia militias fighters troops
+    soldiers defenders operator operators airport pentagon agents organization
+    organisation organizations monitoring""".split()
+)
+# Heads that refer back to an earlier source: "the Ministry", "the same army".
+COREF_HEADS = frozenset(
+    """ministry government president army military office agency command
+    service administration authorities prime minister leader spokesman
+    spokeswoman council committee mission""".split()
+)
+# Equivalent spellings when a short head is matched against an actor's names.
+COREF_EQUIVALENTS = {
+    "ministry": ("ministry", "mod", "mofa", "moi", "minister"),
+    "army": ("army", "military", "forces", "defence army", "defense army"),
+    "military": ("military", "army", "forces", "mod"),
+    "president": ("president", "presidential"),
+    "government": ("government", "authorities", "cabinet"),
+    "authorities": ("authorities", "government"),
+}
+# Source words that denote one person (for "he"/"she").
+PERSON_WORDS = frozenset(
+    """president minister leader spokesman spokeswoman spokesperson director
+    commander chief head governor mayor ambassador envoy secretary
+    correspondent reporter journalist expert analyst""".split()
+)
+# "both sides", "each side": one claim per belligerent side.
+BOTH_SIDES = re.compile(
+    r"^(?:both|each|the two|either|the|all)\s+(?:sides|side|parties|party|"
+    r"belligerents|warring (?:sides|parties))$",
+    re.IGNORECASE,
+)
+
+ARTICLES = frozenset("the a an both".split())
+# Capitalised words that are not names.
+NOT_NAMES = frozenset(
+    """the a an at in on by from to of for with after before during around about
+    approximately shortly subsequently meanwhile overnight later earlier early
+    late this that these those it its they their he she his her we our and but
+    or also then however according just when while since until in some both
+    each all one two three several many other another monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july
+    august september october november december gmt utc am pm local time there
+    here if as concurrently furthermore moreover additionally separately
+    following approximately around roughly nearly almost local""".split()
+)
+
+# --- content shaping ----------------------------------------------------------
+
+# Words whose presence at a clause start marks an adverbial, not a subject.
+TIME_WORDS = (
+    r"morning|afternoon|evening|night|day|dawn|dusk|midday|mid-day|noon|"
+    r"midnight|overnight|hours?|week|weekend"
+)
+# Verbs that continue the source's own actions after its statement:
+# "stated that A and issued a warning" (the warning is not part of A).
+SOURCE_ACTIONS = (
+    "issued|released|published|expressed|called|urged|offered|vowed|demanded|"
+    "appealed|asked|requested|pledged|promised|threatened|summoned|"
+    "condemned|welcomed|thanked|deleted|posted|retracted|tweeted|removed|"
+    "insisted|extended"
+)
+
+# --- claim types ------------------------------------------------------------
+
+CLAIM_TYPES = (
+    "casualties",
+    "materiel",
+    "territorial",
+    "attack",
+    "ceasefire",
+    "diplomatic",
+    "other",
+)
+
+PEOPLE = (
+    r"soldiers?|troops|servicem[ae]n|personnel|civilians?|people|fighters|"
+    r"militants|combatants|crew(?: members)?|pilots?|officers?|prisoners?|"
+    r"hostages|residents|children|women|men|manpower|regiments?|battalions?|"
+    r"brigades?|platoons?|compan(?:y|ies)|squads?|divisions?|detachments?|"
+    r"mercenaries|volunteers|commanders?|conscripts|reservists"
+)
+EQUIPMENT = (
+    r"tanks?|vehicles?|equipment|weapons|weaponry|drones?|uavs?|aircraft|"
+    r"helicopters?|gunships?|jets?|warplanes?|planes?|airplanes?|launchers?|"
+    r"howitzers?|guns?|artillery|depots?|ammunition|materiel|armou?r|"
+    r"systems?|radars?|convoy|"
+    r"columns?|trucks?|ships?|vessels?|boats?|batter(?:y|ies)|missiles?|"
+    r"rockets?|apcs?|ifvs?|bmps?|btrs?|trophies"
+)
+
+# Single words that mark a type, by type.
+TYPE_WORDS = {
+    "casualties": """killed killing kill kills died death deaths wounded wounding wounds
+        injured injuring injuries injury displaced refugees hostage hostages bodies""",
+    "materiel": """destroyed destroying destroys destruction downed downing crashed crashes
+        crash wrecked wreckage disabled neutralized neutralised""",
+    "territorial": """took taken seized seize seizing captured capture capturing recaptured
+        recapture retaken retook retake retaking regained liberated liberating occupied
+        gained gains advanced advancing entered entering surrounded encircled encirclement
+        retreat retreated retreating retreats withdrew withdrawn withdrawing withdrawal
+        fled flee fleeing deserted leaving presence reached breakthrough control controlled
+        controls""",
+    "attack": """shell shelled shelling shells rocketed rocketing fired firing fires bomb
+        bombed bombing bombs strike strikes struck airstrike airstrikes attack attacked
+        attacking attacks counterattack counterattacks counter-attack counter-attacks
+        assault assaulted assaults offensive offensives counteroffensive counteroffensives
+        counter-offensive hostilities clash clashes clashed fighting battle battles combat
+        targeted targeting hit aggression artillery munitions weapons raid raids ambush
+        ambushed skirmish skirmishes explosion explosions warfare sabotage barrage mortar
+        mortars""",
+    "ceasefire": "ceasefire cease-fire truce armistice",
+    "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
+        sanction sanctions compliance enemy regards regard considers consider solution
+        minsk summit embassy ambassador intervention interference corridor exchange
+        observer observers mission accident failed treaty agreement agreed security""",
+}
+# Word beginnings that mark a type ("bombard" covers bombardment, bombarding).
+TYPE_PREFIXES = {
+    "casualties": "casualt fatalit martyr assassinat",
+    "attack": "bombard repel repuls intensif",
+    "diplomatic": """negotiat mediat deploy redeploy peace diplomat mercenar willing
+        recogni responsib terroris provocation apolog""",
+}
+# Phrases, each tried only when one of its trigger words is in the text.
+TYPE_PHRASES = (
+    ("casualties", "toll", r"\bdeath toll\b"),
+    ("casualties", "prisoner prisoners", r"\btaken prisoner|\bprisoners? of war\b"),
+    ("casualties", "dead", r"(?<!the )\bdead\b"),
+    ("casualties", "life", r"\bloss(?:es)? of life\b"),
+    ("casualties", "losses", r"\blosses\b(?! of (?:" + EQUIPMENT + r")\b)"),
+    (
+        "casualties",
+        "captured capturing detained destroyed eliminated neutralized",
+        r"\b(?:captured|capturing|detained|destroyed|eliminated|neutrali[sz]ed)\s+"
+        r"(?:\w+[\s-]+){0,4}?(?:" + PEOPLE + r")\b",
+    ),
+    ("materiel", "shot shoot shooting", r"\bshot down\b|\bshoot(?:ing)? down\b"),
+    ("materiel", "knocked burned burnt", r"\bknocked out\b|\bburn(?:ed|t) out\b"),
+    (
+        "materiel",
+        "captured seized lost abandoned",
+        r"\b(?:captured|seized|lost|abandoned)\s+(?:\w+[\s-]+){0,4}?(?:" + EQUIPMENT + r")\b",
+    ),
+    ("territorial", "ground", r"\bhigh ground\b"),
+    ("territorial", "advance", r"\badvance into\b"),
+    ("territorial", "pushed", r"\bpushed (?:back|into|out)\b"),
+    (
+        "territorial",
+        "held holding hold holds",
+        r"\b(?:held|holding|holds?)\s+(?:the\s+|their\s+|its\s+)?(?:positions?|lines?|"
+        r"ground|towns?|city|villages?|heights?)\b",
+    ),
+    ("territorial", "lost", r"\blost\s+(?:[A-Z]|positions|villages|territory|ground|the town|the city)"),
+    ("attack", "missile missiles rocket rockets", r"\b(?:missiles?|rockets?)\b(?! (?:launchers?|systems?|defen[cs]e))"),
+    ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
+    ("ceasefire", "pause", r"\bhumanitarian pause\b"),
+    ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
+    ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
+    ("ceasefire", "cessation", r"\bcessation of hostilities\b"),
+    ("diplomatic", "law", r"\b(?:international|humanitarian) law\b"),
+    ("diplomatic", "convention conventions", r"\bconventions?\b"),
+    ("diplomatic", "right", r"\bright to\b"),
+    ("diplomatic", "crime crimes genocide", r"\bwar crimes?\b|\bgenocide\b"),
+    ("diplomatic", "settlement", r"\b(?:peace|political|peaceful) settlement\b"),
+    ("diplomatic", "call called calls", r"\bcall(?:ed|s)? for\b"),
+)
+# Words that may open a clause about intentions (see MODAL_CLAUSE).
+MODAL_WORDS = frozenset(
+    "would will could might may shall intends intend plans plan threaten threatens "
+    "threatened vows vow right ready prepared willing".split()
+)
+
+# A clause about what someone would or will do states no event: drop it
+# before looking for event words ("systems would be targeted").
+MODAL_CLAUSE = re.compile(
+    r"\b(?:would|will|could|might|may|shall|intends? to|plans? to|threaten(?:s|ed)? to|"
+    r"vows? to|right to|ready to|prepared to|willing to)\b"
+    r"(?:(?! and (?:was|were|is|are|has|had|have)\b)[^,;])*"
+)
+
+# --- dates and times --------------------------------------------------------
+
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+}
+# Relative day expressions and their offsets.
+RELATIVE_DAYS = {
+    "the following day": 1,
+    "the next day": 1,
+    "the day after": 1,
+    "next day": 1,
+    "the previous day": -1,
+    "the day before": -1,
+    "a day earlier": -1,
+    "the preceding day": -1,
+    "the previous night": -1,
+}
+NOON_WORDS = ("midday", "mid-day", "noon")
+# Zones that mark a clock time as not local: "(04:10 GMT)".
+FOREIGN_ZONES = ("gmt", "utc", "moscow time", "cet", "est", "zulu")
+
+# --- sentences --------------------------------------------------------------
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt sgt cpl pte adm cmdr brig gov sen
+    rep st mt ft no nos vs etc e.g i.e u.s u.k u.n cf approx est jan feb mar apr
+    jun jul aug sep sept oct nov dec inc ltd co corp dept univ fig al jr sr vol
+    pp p op gen. rev hon pres""".split()
+)
+
+# --- locations --------------------------------------------------------------
+
+LOCATION_PREPOSITIONS = frozenset(
+    """in near at on around towards toward of from into to over across outside
+    inside within between along via through beyond behind onto upon""".split()
+)
+# Suffixes stripped from place names ("Goranboy District" -> "Goranboy").
+PLACE_SUFFIXES = frozenset(
+    """district districts province provinces region regions oblast oblasts
+    raion rayon governorate governorates county counties municipality
+    prefecture canton""".split()
+)
+# Capitalised words that end a demonym or adjective rather than a place.
+DEMONYM_ENDINGS = ("ian", "ani", "ish", "ese", "ean", "ic", "i", "ean", "an")

@@ -1,0 +1,165 @@
+"""Stage 6: which earlier claim a denial or confirmation answers.
+
+A content-less answer ("Azerbaijan issued a denial", "footage showing this")
+answers the nearest earlier claim from another source, preferring, within
+that sentence, one that names the denier (the accusation it rejects). An
+answer with content of its own ("denied reports of retaking territory")
+answers the recent claim that shares its words or its type, and nothing when
+none does. The answer then takes the type of the claim it answers.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .classify import classify
+from .registry import Registry
+
+_WINDOW = 30
+_MAX_SENTENCES = 10
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = frozenset(
+    """that this these those with from into have been were their there which
+    while forces said stated reports claims denied denies denial confirmed
+    allegations statements also after before would about against them they
+    being other over under since during
+    """.split()
+)
+_PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
+_HINT = re.compile(
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*?)(?:'s|’s)?\s+(?:statements?|claims?|reports?|"
+    r"allegations?|accusations?)\b"
+)
+
+
+@dataclass(slots=True)
+class Answer:
+    """What linking needs to know about one claim."""
+
+    index: int
+    sentence: int
+    stance: str
+    name: str
+    side: str
+    content: str
+    claim_type: str
+    type_confidence: float
+    anaphoric: bool
+    previous_text: str = ""
+    previous_has_claims: bool = True
+    responds_to: int | None = None
+    words: frozenset[str] = field(default_factory=frozenset)
+
+
+def link(claims: list[Answer], registry: Registry) -> None:
+    """Set `responds_to` and inherited types on denials and confirmations."""
+    for claim in claims:
+        claim.words = _stems(claim.content, registry)
+    for n, claim in enumerate(claims):
+        if claim.stance == "assert":
+            continue
+        target = _target(claims, n, registry)
+        if target is None:
+            _own_type(claim)
+            continue
+        claim.responds_to = target.index
+        claim.claim_type = target.claim_type
+        claim.type_confidence = round(0.9 * target.type_confidence, 3)
+
+
+def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
+    claim = claims[n]
+    recent = [c for c in claims[max(0, n - _WINDOW) : n] if _eligible(claim, c)]
+    if _pronoun_without_antecedent(claims, n):
+        return None
+    candidates = [c for c in recent if claim.sentence - c.sentence <= _MAX_SENTENCES]
+    hinted = _hinted(claim, recent, registry)
+    if hinted is not None:
+        candidates = hinted
+    if not candidates:
+        return None
+    if claim.anaphoric:
+        return _nearest(claim, candidates, registry)
+    return _best_match(claim, candidates)
+
+
+def _eligible(claim: Answer, other: Answer) -> bool:
+    if other.stance != "assert" or other.name == claim.name:
+        return False
+    if claim.stance == "deny" and "third_party" not in (claim.side, other.side):
+        return other.side != claim.side
+    return True
+
+
+def _pronoun_without_antecedent(claims: list[Answer], n: int) -> bool:
+    """'denied that this came from its territory' after unsourced narrative."""
+    claim = claims[n]
+    if not _PRONOUN_START.match(claim.content):
+        return False
+    same = any(c.sentence == claim.sentence for c in claims[:n])
+    return not same and not claim.previous_has_claims
+
+
+def _hinted(claim: Answer, candidates: list[Answer], registry: Registry) -> list[Answer] | None:
+    """'Azerbaijan's statements', 'Armenian reports': keep that side's claims."""
+    match = _HINT.search(claim.content)
+    if match is None:
+        return None
+    name = match.group(1)
+    actor = registry.find_in(name) or registry.stem_actor(name.split()[-1])
+    if actor is None:
+        return None
+    return [c for c in candidates if c.side == actor.side]
+
+
+def _nearest(claim: Answer, candidates: list[Answer], registry: Registry) -> Answer:
+    last = max(c.sentence for c in candidates)
+    group = [c for c in candidates if c.sentence == last]
+    if claim.stance == "deny":
+        named = [c for c in group if _names_side(c.content, claim.side, registry)]
+        if named:
+            return named[0]
+    return group[0] if claim.stance == "deny" else group[-1]
+
+
+def _names_side(text: str, side: str, registry: Registry) -> bool:
+    for word in re.findall(r"[A-Z][\w'’-]+", text):
+        actor = registry.lookup(word) or registry.stem_actor(word)
+        if actor is not None and actor.side == side:
+            return True
+    return False
+
+
+def _best_match(claim: Answer, candidates: list[Answer]) -> Answer | None:
+    """Walk back sentence by sentence; take the first that shares words or type."""
+    own_type, _ = classify(claim.content)
+    for sentence in sorted({c.sentence for c in candidates}, reverse=True):
+        best, best_score = None, 0.0
+        for candidate in (c for c in candidates if c.sentence == sentence):
+            overlap = len(claim.words & candidate.words)
+            same_type = own_type == candidate.claim_type and own_type != "other"
+            score = overlap + (1.5 if same_type else 0.0)
+            if score > best_score:
+                best, best_score = candidate, score
+        if best is not None:
+            return best
+    return None
+
+
+def _own_type(claim: Answer) -> None:
+    text = claim.content
+    if claim.anaphoric or _PRONOUN_START.match(text):
+        text = f"{text} {claim.previous_text}" if not claim.previous_has_claims else text
+    claim.claim_type, claim.type_confidence = classify(text)
+
+
+def _stems(text: str, registry: Registry) -> frozenset[str]:
+    """Five-letter stems of content words; actor names and demonyms left out."""
+    out = set()
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        if lower in _STOP:
+            continue
+        if word[0].isupper() and (registry.lookup(word) or registry.stem_actor(word)):
+            continue
+        out.add(lower[:5])
+    return frozenset(out)

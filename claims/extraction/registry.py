@@ -1,0 +1,128 @@
+"""The actor registry: canonical sources, their sides and their aliases.
+
+Lookups are case- and article-insensitive and work on token n-grams, so an
+alias is found inside a longer mention ("Azerbaijani President Ilham Aliyev")
+with one dictionary probe per n-gram.
+"""
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .lexicon import PERSON_WORDS
+
+THIRD_PARTY = "third_party"
+_KEY_TOKEN = re.compile(r"\w+(?:[-–.]\w+)*|'s\b")
+_LEADING = frozenset({"the", "a", "an", "both"})
+# Shortest single-word alias usable as a stem for demonyms (Iran -> Iranian).
+_MIN_STEM = 4
+_MAX_SUFFIX = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    side: str
+    aliases: tuple[str, ...]
+    person: bool = False
+
+
+def key_tokens(text: str) -> tuple[str, ...]:
+    """Lower-case tokens of a name with quotes, apostrophes and articles unified."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    tokens = _KEY_TOKEN.findall(text)
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in _LEADING:
+        start += 1
+    return tuple(tokens[start:])
+
+
+class Registry:
+    """Known actors, searchable by alias."""
+
+    def __init__(self, actors: Iterable[Actor]):
+        self.actors: tuple[Actor, ...] = tuple(actors)
+        self._index: dict[tuple[str, ...], Actor] = {}
+        self._stems: dict[str, Actor] = {}
+        for actor in self.actors:
+            for alias in (actor.name, *actor.aliases):
+                self._add_alias(actor, alias)
+        self.max_len = max((len(key) for key in self._index), default=1)
+
+    @classmethod
+    def from_records(cls, records: Sequence[dict]) -> "Registry":
+        return cls(_actor(record) for record in records if record.get("name"))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Registry":
+        with open(path, encoding="utf-8") as handle:
+            return cls.from_records(json.load(handle))
+
+    def _add_alias(self, actor: Actor, alias: str) -> None:
+        key = key_tokens(alias)
+        if key:
+            self._index.setdefault(key, actor)
+        if len(key) == 1 and alias.strip()[:1].isupper() and len(key[0]) >= _MIN_STEM:
+            word = key[0]
+            stem = word if len(word) <= 5 else word[:-1]
+            self._stems.setdefault(stem, actor)
+
+    def lookup(self, text: str) -> Actor | None:
+        """The actor whose alias is exactly `text` (case and articles aside)."""
+        return self._index.get(key_tokens(text))
+
+    def find_all(self, tokens: Sequence[str]) -> list[tuple[int, int, Actor]]:
+        """Non-overlapping alias occurrences in `tokens`, longest first, in order."""
+        found, i, n = [], 0, len(tokens)
+        while i < n:
+            for size in range(min(self.max_len, n - i), 0, -1):
+                actor = self._index.get(tuple(tokens[i : i + size]))
+                if actor is not None:
+                    found.append((i, i + size, actor))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def find_in(self, text: str) -> Actor | None:
+        """The actor of the longest alias inside `text`."""
+        hits = self.find_all(key_tokens(text))
+        if not hits:
+            return None
+        return max(hits, key=lambda hit: hit[1] - hit[0])[2]
+
+    def stem_actor(self, word: str) -> Actor | None:
+        """Actor whose one-word alias is the stem of `word` (Armenian -> Armenia)."""
+        lower = word.lower()
+        for size in range(len(lower), _MIN_STEM - 1, -1):
+            actor = self._stems.get(lower[:size])
+            if actor is not None:
+                return actor if len(lower) - size <= _MAX_SUFFIX else None
+        return None
+
+    def sides(self) -> list[str]:
+        """Belligerent sides in registry order (everything but third parties)."""
+        seen: list[str] = []
+        for actor in self.actors:
+            if actor.side != THIRD_PARTY and actor.side not in seen:
+                seen.append(actor.side)
+        return seen
+
+    def representative(self, side: str) -> Actor | None:
+        """The actor that speaks for a side as a whole (its authorities)."""
+        members = [actor for actor in self.actors if actor.side == side]
+        for actor in members:
+            if any(w in actor.name.lower() for w in ("authorities", "government")):
+                return actor
+        return members[0] if members else None
+
+
+def _actor(record: dict) -> Actor:
+    name = str(record["name"]).strip()
+    aliases = tuple(str(alias) for alias in record.get("aliases") or () if str(alias).strip())
+    side = str(record.get("side") or THIRD_PARTY).strip() or THIRD_PARTY
+    words = set(key_tokens(name))
+    return Actor(name=name, side=side, aliases=aliases, person=bool(words & PERSON_WORDS))

@@ -1,0 +1,111 @@
+"""Stage 1: split the document into sentences with exact character offsets.
+
+Lines are blocks (a timeline keeps one paragraph a line; a heading is a line
+of its own), and within a line a sentence ends at `.`, `!`, `?` or `…`
+followed by space and a capital, a digit or an opening quote, unless the
+word before the full stop is an abbreviation or an initial. Clock times and
+decimals never end a sentence because no space follows their punctuation.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import ABBREVIATIONS
+
+# Sentences longer than this are cut at a clause or word boundary so that a
+# document without full stops still yields bounded units of work.
+MAX_SENTENCE = 1500
+_MIN_CUT = 200
+
+_LINE = re.compile(r"[^\n]+")
+# The look-behind makes a run of terminators match once, from its start.
+_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*(?=\s)")
+_HEADING = re.compile(r"\s*(?:={1,6}|#{1,6})\s*\S")
+_OPENERS = "\"'“‘«([¿¡"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    heading: bool = False
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """All sentences of `text`, in order, without surrounding whitespace."""
+    out: list[Sentence] = []
+    for line in _LINE.finditer(text):
+        start, end = _strip(text, line.start(), line.end())
+        if start >= end:
+            continue
+        if _HEADING.match(text, start, end):
+            out.append(Sentence(start, end, heading=True))
+            continue
+        _split_line(text, start, end, out)
+    return out
+
+
+def _split_line(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    begin = start
+    for match in _END.finditer(text, start, end):
+        following = _skip_space(text, match.end(), end)
+        if following >= end or not _opens_sentence(text[following]):
+            continue
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        _emit(text, begin, match.end(), out)
+        begin = following
+    _emit(text, begin, end, out)
+
+
+def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    start, end = _strip(text, start, end)
+    while end - start > MAX_SENTENCE:
+        cut = _cut_point(text, start, start + MAX_SENTENCE)
+        piece_start, piece_end = _strip(text, start, cut)
+        if piece_start < piece_end:
+            out.append(Sentence(piece_start, piece_end))
+        start, end = _strip(text, cut, end)
+    if start < end:
+        out.append(Sentence(start, end))
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    for mark in ("; ", ", ", " "):
+        found = text.rfind(mark, start + _MIN_CUT, limit)
+        if found >= 0:
+            return found + len(mark)
+    return limit
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _opens_sentence(char: str) -> bool:
+    return char.isupper() or char.isdigit() or char in _OPENERS
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the word ending at `dot` is an abbreviation or an initial."""
+    begin = dot
+    while begin > 0 and dot - begin < 12 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
+        begin -= 1
+    word = text[begin:dot]
+    if not word:
+        return False
+    if len(word) == 1:
+        # An initial stands alone ("J. Smith"); "TOS-1A." ends a sentence.
+        alone = begin == 0 or text[begin - 1].isspace() or text[begin - 1] in "(\"'“"
+        return word.isupper() and alone
+    return word.lower() in ABBREVIATIONS

@@ -1,0 +1,61 @@
+"""Pre-tagging: claim type, stance and confidence of stored claims.
+
+The tags come from the extraction engine's own type and stance stages, run
+over the claim's document so that context (what a denial answers, whom "it"
+refers to) counts exactly as it did at extraction. A claim the engine no
+longer finds at the same offsets (the text was edited, or the engine changed)
+is tagged from its sentence alone.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from claims.enums import Stance
+from claims.extraction import EXTRACTOR_VERSION, ExtractedClaim, Registry, extract
+from claims.extraction.classify import classify
+from claims.models import Claim, Document
+
+# The tagger is the engine's typing stage, so it is versioned with it.
+TAGGER_VERSION = EXTRACTOR_VERSION
+
+
+@dataclass(frozen=True)
+class Tags:
+    stance: str
+    claim_type: str
+    confidence: float
+
+
+def tag_claims(claims: list[Claim], registry: Registry) -> dict[int, Tags]:
+    """Tags for each claim, by claim id; one engine run per document."""
+    by_document: dict[int, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_document[claim.document_id].append(claim)
+    documents = Document.objects.filter(pk__in=by_document).values_list("pk", "text", "published_date")
+    tags: dict[int, Tags] = {}
+    for document_id, text, published in documents.iterator(chunk_size=20):
+        found = {(c.start, c.end): c for c in extract(text, registry, document_date=published)}
+        for claim in by_document[document_id]:
+            item = found.get((claim.start, claim.end)) or _from_sentence(claim, registry)
+            tags[claim.pk] = _tags(item) if item else _from_quote(claim)
+    return tags
+
+
+def _from_sentence(claim: Claim, registry: Registry) -> ExtractedClaim | None:
+    offset = claim.sentence.find(claim.quote)
+    if offset < 0:
+        return None
+    for item in extract(claim.sentence, registry):
+        if item.start == offset and item.quote == claim.quote:
+            return item
+    return None
+
+
+def _tags(item: ExtractedClaim) -> Tags:
+    return Tags(stance=item.stance, claim_type=item.claim_type, confidence=item.confidence)
+
+
+def _from_quote(claim: Claim) -> Tags:
+    claim_type, confidence = classify(claim.quote)
+    # With no attribution to read a stance from, the weakest reading is kept.
+    return Tags(stance=claim.stance or Stance.ASSERT, claim_type=claim_type, confidence=round(confidence * 0.5, 3))

@@ -1,0 +1,64 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.models import Document
+from tests.factories import ClaimFactory, DocumentFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = get_user_model().objects.create_superuser("boss", password="not-a-real-password-1")  # noqa: S106
+    client.force_login(user)
+    return client
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/admin/claims/claim/", "/admin/claims/claim/?side=third_party&stance=assert",
+                                 "/admin/claims/document/"])
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, url):
+    ClaimFactory.create_batch(3)
+    few = queries_for(admin_client, url)
+    ClaimFactory.create_batch(40)
+    assert queries_for(admin_client, url) == few
+
+
+def test_claim_changelist_shows_claims_escaped(admin_client):
+    ClaimFactory(quote="<script>alert(1)</script> shelled the bridge")
+    body = admin_client.get("/admin/claims/claim/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; shelled the bridge" in body
+    assert "<script>alert(1)</script>" not in body
+
+
+def test_admin_index_shows_pipeline_status(admin_client):
+    DocumentFactory.create_batch(2, status=Document.Status.PENDING)
+    DocumentFactory(status=Document.Status.FAILED)
+    body = admin_client.get("/admin/").content.decode()
+    assert "pending: <strong>2</strong>" in body
+    assert "failed: <strong>1</strong>" in body
+    assert "queue: <strong>0</strong>" in body
+
+
+def test_editing_tags_marks_them_corrected(admin_client):
+    claim = ClaimFactory(claim_type="materiel")
+    url = f"/admin/claims/claim/{claim.pk}/change/"
+    form = {"claimant": claim.claimant_id, "claimant_mention": claim.claimant_mention, "side": claim.side,
+            "stance": "assert", "claim_type": "attack", "locations": "[]", "event_date": "", "time": "",
+            "responds_to": ""}
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.claim_type, claim.tags_corrected) == ("attack", True)
+
+
+def test_admin_requires_login(client, db):
+    response = client.get("/admin/claims/claim/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

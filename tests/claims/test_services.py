@@ -1,0 +1,233 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from claims import services
+from claims.extraction import extract, normalize_text
+from claims.models import Actor, Claim, Document
+from claims.selectors import actor_registry
+from tests.conftest import CORPUS
+from tests.factories import ClaimFactory, DocumentFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SAMPLE = (
+    "date 2021-03-02\n"
+    "The Ministry of Defence of Ruritania said that its forces shelled positions near Zenda.\n"
+    "Borduria issued a denial.\n"
+)
+
+
+@pytest.fixture
+def two_sides(db):
+    services.actors_load(records=[
+        {"name": "Ruritanian MoD", "side": "ruritania", "aliases": ["Ministry of Defence of Ruritania"]},
+        {"name": "Bordurian authorities", "side": "borduria", "aliases": ["Borduria"]},
+    ])
+
+
+def test_document_ingest_stores_text_and_extracts(two_sides):
+    result = services.document_ingest(raw=SAMPLE.encode(), source_name="r.txt")
+    document = Document.objects.get(pk=result.document.pk)
+    expected = extract(document.text, actor_registry())
+    assert result.created is True
+    assert result.queued is True
+    assert document.status == Document.Status.EXTRACTED
+    assert document.claim_count == len(expected)
+    stored = list(document.claims.order_by("index").values_list("start", "end", "quote"))
+    assert stored == [(c.start, c.end, c.quote) for c in expected]
+
+
+def test_document_ingest_same_text_twice_is_one_document(two_sides):
+    first = services.document_ingest(raw=SAMPLE)
+    second = services.document_ingest(raw=SAMPLE.encode())
+    assert second.created is False
+    assert second.document.pk == first.document.pk
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "the document is empty"),
+        (b"  \n\t \r\n", "the document is empty"),
+        (bytes(range(256)) * 40, "the input looks like binary data, not text"),
+    ],
+)
+def test_document_ingest_bad_input_is_refused(db, raw, message):
+    with pytest.raises(services.IngestError) as error:
+        services.document_ingest(raw=raw)
+    assert str(error.value) == message
+    assert Document.objects.count() == 0
+
+
+def test_document_ingest_invalid_utf8_is_kept_and_flagged(two_sides):
+    result = services.document_ingest(raw=SAMPLE.encode() + b"The \xff\xfe end.\n")
+    assert "invalid_utf8" in result.document.input_flags
+    assert "\ufffd" in result.document.text
+
+
+@override_settings(CLAIMDESK_MAX_DOCUMENT_BYTES=1000)
+def test_document_ingest_oversized_is_refused(db):
+    with pytest.raises(services.IngestError) as error:
+        services.document_ingest(raw=b"word " * 300)
+    assert str(error.value) == "the document is 1.5 kB, over the 1.0 kB limit (CLAIMDESK_MAX_DOCUMENT_BYTES)"
+
+
+def test_document_extract_engine_failure_marks_failed_without_claims(two_sides, monkeypatch):
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
+
+    def broken(*args, **kwargs):
+        raise ValueError("engine exploded")
+
+    # The engine is pure Python; replacing it is the only way to make it raise on purpose.
+    monkeypatch.setattr(services, "extract", broken)
+    outcome = services.document_extract(document_id=document.pk)
+    document.refresh_from_db()
+    assert outcome.status == Document.Status.FAILED
+    assert document.status == Document.Status.FAILED
+    assert document.error == "ValueError: engine exploded"
+    assert document.claims.count() == 0
+
+
+def test_document_extract_missing_row_is_skipped(db):
+    assert services.document_extract(document_id=987654).status == "skipped"
+
+
+def test_document_extract_twice_stores_claims_once(two_sides):
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
+    first = services.document_extract(document_id=document.pk)
+    rows = sorted(Claim.objects.values_list("document_id", "start", "end", "quote", "side"))
+    second = services.document_extract(document_id=document.pk)
+    assert first.status == Document.Status.EXTRACTED
+    assert second.status == "skipped"
+    assert sorted(Claim.objects.values_list("document_id", "start", "end", "quote", "side")) == rows
+
+
+def test_document_reextract_keeps_reviewed_claims_and_flags_vanished(two_sides):
+    document = services.document_ingest(raw=SAMPLE).document
+    reviewed = document.claims.order_by("index").first()
+    Claim.objects.filter(pk=reviewed.pk).update(verdict=Claim.Verdict.CONFIRMED)
+    vanished = ClaimFactory(document=document, start=0, end=4, quote="date", verdict=Claim.Verdict.DENIED)
+    before = document.claims.count()
+
+    assert services.documents_reextract(document_ids=[document.pk]) == 1
+
+    document.refresh_from_db()
+    reviewed.refresh_from_db()
+    vanished.refresh_from_db()
+    assert document.status == Document.Status.EXTRACTED
+    assert reviewed.verdict == Claim.Verdict.CONFIRMED
+    assert reviewed.is_stale is False
+    assert vanished.is_stale is True
+    assert document.claims.count() == before
+    assert document.claims.filter(start=reviewed.start, end=reviewed.end).count() == 1
+
+
+def test_document_extract_links_answers(two_sides):
+    document = services.document_ingest(raw=SAMPLE).document
+    denial = document.claims.get(claimant__name="Bordurian authorities")
+    assert denial.responds_to.claimant.name == "Ruritanian MoD"
+    assert denial.stance == Claim.Stance.DENY
+    assert denial.claim_type == denial.responds_to.claim_type
+
+
+def test_claims_pretag_skips_corrected_and_reviewed(two_sides):
+    document = services.document_ingest(raw=SAMPLE).document
+    corrected, reviewed = document.claims.order_by("index")[:2]
+    Claim.objects.filter(pk=corrected.pk).update(claim_type=Claim.Type.OTHER, tags_corrected=True, tagger_version="")
+    Claim.objects.filter(pk=reviewed.pk).update(verdict=Claim.Verdict.DENIED, tagger_version="")
+
+    tagged = services.claims_pretag(claim_ids=[corrected.pk, reviewed.pk])
+
+    corrected.refresh_from_db()
+    reviewed.refresh_from_db()
+    assert tagged == 0
+    assert (corrected.claim_type, corrected.tagger_version) == (Claim.Type.OTHER, "")
+    assert reviewed.tagger_version == ""
+
+
+def test_claims_pretag_twice_gives_same_rows(two_sides):
+    document = services.document_ingest(raw=SAMPLE).document
+    ids = list(document.claims.values_list("pk", flat=True))
+    fields = ("pk", "stance", "claim_type", "confidence", "tagger_version")
+    once = sorted(Claim.objects.values_list(*fields))
+    assert services.claims_pretag(claim_ids=ids) == len(ids)
+    assert sorted(Claim.objects.values_list(*fields)) == once
+
+
+def test_actors_load_is_idempotent_and_updates_aliases(db, registry_records):
+    assert services.actors_load(records=registry_records) == (len(registry_records), 0)
+    assert services.actors_load(records=registry_records) == (0, 0)
+    changed = [dict(registry_records[0], aliases=["A new alias"])]
+    assert services.actors_load(records=changed) == (0, 1)
+    assert Actor.objects.get(name=registry_records[0]["name"]).aliases == ["A new alias"]
+
+
+def test_actors_load_turns_a_proposal_into_registry_actor(db):
+    Actor.objects.create(name="Zenda Herald", side="third_party", is_proposed=True)
+    services.actors_load(records=[{"name": "Zenda Herald", "side": "third_party", "aliases": ["the Herald"]}])
+    actor = Actor.objects.get(name="Zenda Herald")
+    assert (actor.is_proposed, actor.aliases) == (False, ["the Herald"])
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ({"name": "x"}, "the registry must be a JSON list of actors"),
+        (["x"], "actor #1 is not an object"),
+        ([{"side": "a"}], "actor #1 has no name"),
+        ([{"name": "X"}], "actor #1 (X) has no side"),
+        ([{"name": "X", "side": "Side A"}], "actor #1 (X): side must be a lower-case slug such as 'third_party'"),
+        ([{"name": "X", "side": "a", "aliases": "X"}], "actor #1 (X): aliases must be a list of strings"),
+        ([{"name": "X", "side": "a"}, {"name": "X", "side": "a"}], "actor #2: 'X' appears twice"),
+    ],
+)
+def test_actors_load_rejects_malformed_registry(db, records, message):
+    with pytest.raises(services.RegistryError) as error:
+        services.actors_load(records=records)
+    assert str(error.value) == message
+    assert Actor.objects.count() == 0
+
+
+def test_documents_requeue_stuck_picks_pending_never_sent(two_sides):
+    old = timezone.now() - datetime.timedelta(hours=1)
+    lost = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
+    fresh = DocumentFactory(status=Document.Status.PENDING)
+    Document.objects.filter(pk=lost.pk).update(queued_at=None)
+    Document.objects.filter(pk=fresh.pk).update(queued_at=timezone.now())
+    interrupted = DocumentFactory(status=Document.Status.EXTRACTING, attempts=1)
+    Document.objects.filter(pk=interrupted.pk).update(extraction_started_at=old)
+
+    assert services.documents_requeue_stuck() == 2
+
+    statuses = dict(Document.objects.values_list("pk", "status"))
+    assert statuses == {lost.pk: "extracted", fresh.pk: "pending", interrupted.pk: "extracted"}
+
+
+def test_interrupted_document_fails_after_max_attempts(db):
+    old = timezone.now() - datetime.timedelta(hours=1)
+    document = DocumentFactory(status=Document.Status.EXTRACTING, attempts=services.MAX_EXTRACTION_ATTEMPTS)
+    Document.objects.filter(pk=document.pk).update(extraction_started_at=old)
+    assert services.document_extract(document_id=document.pk).status == "skipped"
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert document.error == "Extraction was interrupted 3 times (worker lost or timed out)."
+
+
+def test_claim_offsets_must_be_ordered(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(start=10, end=5)
+
+
+def test_claim_confidence_must_be_a_probability(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimFactory(confidence=1.5)
+
+
+def test_corpus_fixture_normalizes_without_repairs():
+    for path in sorted(CORPUS.glob("*.txt")):
+        assert normalize_text(path.read_bytes()).flags == ()

@@ -1,0 +1,165 @@
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "claims" / "fixtures" / "corpus"
+REGISTRY = ROOT / "claims" / "fixtures" / "actors.json"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL (set TEST_DATABASE_URL or start it)")
+    if item.get_closest_marker("redis") and not os.environ.get("CLAIMDESK_TEST_BROKER_URL"):
+        _missing("needs Redis (set TEST_BROKER_URL or start it)")
+
+
+@pytest.fixture
+def registry_records():
+    import json
+
+    return json.loads(REGISTRY.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def actors(db, registry_records):
+    from claims.services import actors_load
+
+    actors_load(records=registry_records)
+
+
+@pytest.fixture
+def broker_url():
+    url = os.environ.get("CLAIMDESK_TEST_BROKER_URL")
+    if not url:
+        _missing("needs Redis")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()  # no messages left over from another test
+    return url
+
+
+def database_url() -> str:
+    """URL of the database this test runs on, for processes started by the test."""
+    s = connection.settings_dict
+    if connection.vendor != "postgresql":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def service_env(broker: str | None = None, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "1", "PYTHONUNBUFFERED": "1", **extra}
+    env.pop("CELERY_BROKER_URL", None)
+    if broker:
+        env["CELERY_BROKER_URL"] = broker
+    return env
+
+
+class Worker:
+    """A real `celery -A config worker` process."""
+
+    def __init__(self, broker: str, log: Path, **env: str):
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
+                   "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
+                   "--without-heartbeat"]
+        self.log = log
+        self.process = subprocess.Popen(command, cwd=ROOT, env=service_env(broker, **env),
+                                        stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log.read_text()}")
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def start_worker(broker_url, tmp_path):
+    """Start real worker processes against the test database and Redis."""
+    workers = []
+
+    def start(**env: str) -> Worker:
+        worker = Worker(broker_url, tmp_path / f"worker-{len(workers)}.log", **env)
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        _missing("needs Debian's chromium")
+    return path
+
+
+def _reset_celery_connections(app) -> None:
+    """Forget pooled broker connections, so the next publish uses the new URL."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def use_broker():
+    """Make this process publish to a real broker (instead of running tasks eagerly)."""
+    from config.celery import app
+
+    before = (app.conf.broker_url, app.conf.task_always_eager)
+
+    def use(url: str) -> None:
+        app.conf.update(broker_url=url, task_always_eager=False)
+        _reset_celery_connections(app)
+
+    yield use
+    app.conf.update(broker_url=before[0], task_always_eager=before[1])
+    _reset_celery_connections(app)
