@@ -6,7 +6,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench bench-extract serve lint format clean
+.PHONY: demo test serve lint format clean
 
 $(VENV)/.base: requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ demo: $(VENV)/.base
 test: export DEBUG := 1
 test: $(VENV)/.dev
 	$(PY) scripts/run-tests $(PYTEST_ARGS)
+
+# Production-style: gunicorn, a Celery worker and celery beat (see Procfile)
+# against DATABASE_URL and CELERY_BROKER_URL, DEBUG off, static files by WhiteNoise.
+serve: $(VENV)/.base
+	@test -n "$$DATABASE_URL" -a -n "$$CELERY_BROKER_URL" -a -n "$$SECRET_KEY" || \
+		{ echo "make serve needs DATABASE_URL, CELERY_BROKER_URL and SECRET_KEY (see README)"; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

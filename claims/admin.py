@@ -24,7 +24,8 @@ class CappedCountPaginator(Paginator):
             estimate = _estimated_rows(self.object_list.model._meta.db_table)
             if estimate > self.CAP:
                 return estimate
-        return self.object_list.order_by()[: self.CAP + 1].count()
+        # Keeping the list's ordering lets the count walk the same index as the page.
+        return self.object_list.values("pk")[: self.CAP + 1].count()
 
 
 def _estimated_rows(table: str) -> int:

@@ -392,3 +392,26 @@ def documents_reextract(*, document_ids: list[int]) -> int:
                                                    updated_at=timezone.now())
         transaction.on_commit(lambda: [document_queue_extraction(document_id=pk) for pk in ids])
     return len(ids)
+
+
+def claims_retag(*, claims, sync: bool = False, progress=lambda n: None) -> int:
+    """Run pre-tagging again over `claims` (a Claim queryset), batch by batch.
+
+    Claims a person corrected or reviewed are left out. With `sync` the
+    batches run in this process; otherwise they are queued for the workers.
+    """
+    untouched = claims.filter(tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED).order_by("pk")
+    size = settings.CLAIMDESK_PRETAG_BATCH_SIZE
+    done, last = 0, 0
+    while batch := list(untouched.filter(pk__gt=last).values_list("pk", flat=True)[:size]):
+        if sync:
+            claims_pretag(claim_ids=batch)
+        elif not claims_queue_pretag(claim_ids=batch):
+            raise RetagError(f"the broker is unreachable; {done} claims were queued before it failed")
+        done, last = done + len(batch), batch[-1]
+        progress(len(batch))
+    return done
+
+
+class RetagError(RuntimeError):
+    """Re-tagging stopped part-way; the message says how far it got."""

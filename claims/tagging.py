@@ -1,10 +1,12 @@
 """Pre-tagging: claim type, stance and confidence of stored claims.
 
 The tags come from the extraction engine's own type and stance stages, run
-over the claim's document so that context (what a denial answers, whom "it"
-refers to) counts exactly as it did at extraction. A claim the engine no
-longer finds at the same offsets (the text was edited, or the engine changed)
-is tagged from its sentence alone.
+over the stretch of the claim's document that holds the batch's claims plus
+the paragraphs before it, so that context (what a denial answers, whom "it"
+refers to) counts as it did at extraction, while a batch of a long document
+costs only its own stretch. A claim the engine no longer finds at the same
+offsets (the text was edited, or the engine changed) is tagged from its
+sentence alone.
 """
 
 from collections import defaultdict
@@ -17,6 +19,8 @@ from claims.models import Claim, Document
 
 # The tagger is the engine's typing stage, so it is versioned with it.
 TAGGER_VERSION = EXTRACTOR_VERSION
+# Text read before a batch's first claim: enough for the claims a denial may answer.
+CONTEXT_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,22 @@ def tag_claims(claims: list[Claim], registry: Registry) -> dict[int, Tags]:
     documents = Document.objects.filter(pk__in=by_document).values_list("pk", "text", "published_date")
     tags: dict[int, Tags] = {}
     for document_id, text, published in documents.iterator(chunk_size=20):
-        found = {(c.start, c.end): c for c in extract(text, registry, document_date=published)}
+        found = _extract_around(text, by_document[document_id], registry, published)
         for claim in by_document[document_id]:
             item = found.get((claim.start, claim.end)) or _from_sentence(claim, registry)
             tags[claim.pk] = _tags(item) if item else _from_quote(claim)
     return tags
+
+
+def _extract_around(text, claims, registry, published) -> dict[tuple[int, int], ExtractedClaim]:
+    """Engine claims by offsets, over the paragraphs that hold `claims` and some before."""
+    first = min(c.start for c in claims)
+    last = max(c.end for c in claims)
+    low = text.rfind("\n", 0, max(0, first - CONTEXT_CHARS)) + 1
+    high = text.find("\n", last)
+    high = len(text) if high < 0 else high
+    found = extract(text[low:high], registry, document_date=published)
+    return {(c.start + low, c.end + low): c for c in found}
 
 
 def _from_sentence(claim: Claim, registry: Registry) -> ExtractedClaim | None:

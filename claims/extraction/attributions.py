@@ -26,7 +26,20 @@ from .lexicon import (
     PRONOUNS,
     SOURCE_WORDS,
 )
-from .tokens import Token, has_content_word, np_word, tokenize, walk_np_left, walk_np_right
+from .tokens import (
+    END,
+    LOWER,
+    START,
+    TEXT,
+    Token,
+    capitalized,
+    has_content_word,
+    is_word,
+    np_word,
+    tokenize,
+    walk_np_left,
+    walk_np_right,
+)
 
 ASSERT, DENY, CONFIRM = "assert", "deny", "confirm"
 
@@ -45,6 +58,9 @@ _MEDIA_VERBS = frozenset(MEDIA_VERBS.split("|"))
 _MEDIA_NOUNS = frozenset(MEDIA_NOUNS.split("|"))
 _ISSUE = frozenset({"issued", "issues", "issue", "issuing"})
 _CONTEXT_ADVERBS = frozenset({"allegedly", "reportedly"})
+_CUE_WORDS = frozenset(
+    {"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS}
+)
 _NOUN_MARKERS = frozenset(
     "the a an its their his her these those this such any no our your".split()
 )
@@ -81,14 +97,8 @@ _OWN_DENIAL = re.compile(
     r"(?:it|they|he|she|we)\s+(?:has\s+|had\s+|have\s+)?(?:\w+ly\s+)?(?:denied|rejected)\b",
     re.IGNORECASE,
 )
-# A prefilter: sentences without any of these cannot hold an attribution.
-PREFILTER = re.compile(
-    r"\b(?:stat|said|say|report|announc|claim|alleg|declar|add|not|warn|accus|"
-    r"blam|assert|maintain|insist|affirm|reiterat|wr[oi]t|t[eo]l|argu|estimat|"
-    r"den[iy]|reject|dismiss|refut|confirm|acknowledg|concur|corroborat|verif|"
-    r"according|releas|publish|post|shar|show|air|broadcast|circulat|issu|witness)",
-    re.IGNORECASE,
-)
+# Sentences whose words include no cue word are skipped before tokenizing.
+_ASCII_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(slots=True)
@@ -111,6 +121,7 @@ class Attribution:
     lead: tuple[int, int] | None = None  # stripped time phrase, for dating
     has_that: bool = False  # a "that"-clause follows the cue
     stem: str = ""  # the reporting verb, when there is one
+    locations: tuple[str, ...] | None = None  # filled in once per attribution
 
     @property
     def quote(self) -> tuple[int, int]:
@@ -125,7 +136,7 @@ def find_attributions(sentence: str) -> list[Attribution]:
 
 def analyse(sentence: str) -> tuple[list[Attribution], list[Token]]:
     """Attributions of `sentence` and its tokens (empty when no cue word occurs)."""
-    if PREFILTER.search(sentence) is None:
+    if _CUE_WORDS.isdisjoint(_ASCII_WORD.findall(sentence.lower())):
         return [], []
     tokens = tokenize(sentence)
     return _attributions(sentence, tokens), tokens
@@ -134,6 +145,8 @@ def analyse(sentence: str) -> tuple[list[Attribution], list[Token]]:
 def _attributions(sentence: str, tokens: list[Token]) -> list[Attribution]:
     found: list[Attribution] = []
     for i, token in enumerate(tokens):
+        if token[LOWER] not in _CUE_WORDS:
+            continue
         attribution = _match(sentence, tokens, i, token)
         if attribution is not None:
             found.extend(attribution if isinstance(attribution, list) else [attribution])
@@ -149,7 +162,7 @@ def _attributions(sentence: str, tokens: list[Token]) -> list[Attribution]:
 
 
 def _match(sentence: str, tokens: list[Token], i: int, token: Token):
-    lower = token.lower
+    lower = token[LOWER]
     if lower == "according" and _next(tokens, i, 1) == "to":
         return _according(sentence, tokens, i)
     if lower in _ISSUE:
@@ -161,14 +174,14 @@ def _match(sentence: str, tokens: list[Token], i: int, token: Token):
     if lower == "witnessed" and _next(tokens, i, 1) == "by":
         return _agents(tokens, i, CONFIRM)
     cue = CUE_FORMS.get(lower)
-    if cue is not None and (i == 0 or not token.capitalized):
+    if cue is not None and (i == 0 or not capitalized(token)):
         return _verb(sentence, tokens, i, *cue)
     return None
 
 
 def _next(tokens: list[Token], i: int, step: int) -> str:
     k = i + step
-    return tokens[k].lower if 0 <= k < len(tokens) else ""
+    return tokens[k][LOWER] if 0 <= k < len(tokens) else ""
 
 
 # --- reporting verbs ----------------------------------------------------------
@@ -177,7 +190,7 @@ def _next(tokens: list[Token], i: int, step: int) -> str:
 def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     j, passive = _skip_auxiliaries(tokens, i - 1)
     following = _next(tokens, i, 1)
-    if j >= 0 and tokens[j].lower in _NOUN_MARKERS and not passive:
+    if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
         return None  # "the claim", "its statements": a noun, not a cue
     if following == "of" and stem not in ACCUSE_STEMS:
         return None  # "reports of", "claims of"
@@ -191,22 +204,22 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
     start = _content_index(tokens, i + 1, stem)
     if start is None:
         return None
-    has_that = start > 0 and tokens[start - 1].lower in ("that", "have")
+    has_that = start > 0 and tokens[start - 1][LOWER] in ("that", "have")
     if participle and not has_that and _next(tokens, start - 1, 1) in _PREPOSITIONS:
         return None  # "a correspondent reporting from the scene"
     attribution = Attribution("verb", stance, i, participle=participle, shared=shared)
     attribution.has_that, attribution.stem = has_that, stem
     attribution.source = _span(tokens, source)
-    attribution.content_start = tokens[start].start if start < len(tokens) else len(sentence)
+    attribution.content_start = tokens[start][START] if start < len(tokens) else len(sentence)
     if stance != ASSERT:
-        attribution.quote_start = attribution.source[0] if attribution.source else tokens[i].start
+        attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
     return attribution
 
 
 def _skip_auxiliaries(tokens: list[Token], j: int) -> tuple[int, bool]:
     passive = False
-    while j >= 0 and (tokens[j].lower in ADVERBS or tokens[j].lower in AUXILIARIES):
-        if tokens[j].lower in PASSIVE_AUX:
+    while j >= 0 and (tokens[j][LOWER] in ADVERBS or tokens[j][LOWER] in AUXILIARIES):
+        if tokens[j][LOWER] in PASSIVE_AUX:
             passive = True
         j -= 1
     return j, passive
@@ -216,12 +229,12 @@ def _left_source(tokens, i, j, participle):
     """((first, last) token indices of the source, shares_subject)."""
     if j < 0:
         return None, participle
-    word = tokens[j].lower
+    word = tokens[j][LOWER]
     if word in ("and", "but", "or") or (word == "," and participle):
         return None, True
     if word == ",":
         return _appositive(tokens, j), False
-    if word == "who" and j >= 2 and tokens[j - 1].text == ",":
+    if word == "who" and j >= 2 and tokens[j - 1][TEXT] == ",":
         return _np(tokens, j - 2), False
     if word in PRONOUNS and word != "who":
         return (j, j), False
@@ -239,7 +252,7 @@ def _np(tokens: list[Token], j: int) -> tuple[int, int] | None:
     first = walk_np_left(tokens, j)
     if first > j or not has_content_word(tokens, first, j + 1):
         return None
-    if first >= 2 and tokens[first - 1].text == "," and _is_name(tokens, first, j):
+    if first >= 2 and tokens[first - 1][TEXT] == "," and _is_name(tokens, first, j):
         head = walk_np_left(tokens, first - 2)
         if head <= first - 2 and _has_source_word(tokens, head, first - 1):
             return head, j
@@ -250,10 +263,10 @@ def _appositive(tokens: list[Token], comma: int) -> tuple[int, int] | None:
     """'X, Y, stated': X with a name Y after it, or X alone after a description."""
     opening = None
     for k in range(comma - 1, max(-1, comma - 16), -1):
-        if tokens[k].text == ",":
+        if tokens[k][TEXT] == ",":
             opening = k
             break
-        if not tokens[k].is_word and tokens[k].text not in "()-'\"":
+        if not is_word(tokens[k]) and tokens[k][TEXT] not in "()-'\"":
             break
     if opening is None:
         return _np(tokens, comma - 1)
@@ -266,17 +279,17 @@ def _appositive(tokens: list[Token], comma: int) -> tuple[int, int] | None:
 
 
 def _is_name(tokens: list[Token], first: int, last: int) -> bool:
-    return all(t.capitalized and t.is_word for t in tokens[first : last + 1])
+    return all(capitalized(t) and is_word(t) for t in tokens[first : last + 1])
 
 
 def _has_source_word(tokens: list[Token], first: int, stop: int) -> bool:
-    return any(t.lower in SOURCE_WORDS for t in tokens[first:stop])
+    return any(t[LOWER] in SOURCE_WORDS for t in tokens[first:stop])
 
 
 def _span(tokens: list[Token], indices: tuple[int, int] | None) -> tuple[int, int] | None:
     if indices is None:
         return None
-    return tokens[indices[0]].start, tokens[indices[1]].end
+    return tokens[indices[0]][START], tokens[indices[1]][END]
 
 
 def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
@@ -291,10 +304,10 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
         return that + 1
     if stem in NEEDS_THAT:
         return None
-    if k < n and tokens[k].text in (",", ":"):
+    if k < n and tokens[k][TEXT] in (",", ":"):
         k += 1
     if stem in ("announce", "declare") and k < n:
-        rest = " ".join(t.lower for t in tokens[k : k + 5])
+        rest = " ".join(t[LOWER] for t in tokens[k : k + 5])
         if PERFORMATIVE_OBJECTS.match(rest):
             return None
     return k
@@ -313,13 +326,13 @@ def _that_ahead(tokens: list[Token], k: int, stem: str) -> int | None:
     """'claimed via Twitter at 08:03 that', 'wrote on his Facebook page that'."""
     if _next(tokens, k, 0) == "that":
         return k
-    if k >= len(tokens) or (tokens[k].lower not in _THAT_BRIDGE and stem != "tell"):
+    if k >= len(tokens) or (tokens[k][LOWER] not in _THAT_BRIDGE and stem != "tell"):
         return None
     for m in range(k + 1, min(len(tokens), k + 8)):
         token = tokens[m]
-        if token.lower == "that":
+        if token[LOWER] == "that":
             return m
-        if not (token.capitalized or token.text[:1].isdigit() or token.lower in _BRIDGE_WORDS):
+        if not (capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS):
             return None
     return None
 
@@ -332,21 +345,21 @@ def _passive(tokens: list[Token], i: int, j: int, stance: str):
     if j < 0 or not _anaphoric_subject(tokens, j):
         return None
     attribution = Attribution("opponent", stance, i, fixed=True, anaphoric=True)
-    attribution.quote_start = tokens[_subject_start(tokens, j)].start
+    attribution.quote_start = tokens[_subject_start(tokens, j)][START]
     attribution.content_start = attribution.quote_start
-    attribution.content_end = tokens[i].end
+    attribution.content_end = tokens[i][END]
     return attribution
 
 
 def _anaphoric_subject(tokens: list[Token], j: int) -> bool:
-    word = tokens[j].lower
+    word = tokens[j][LOWER]
     if word in ("this", "it", "that", "which", "these", "those"):
         return True
     return word in ("claim", "claims", "report", "reports", "allegation", "allegations")
 
 
 def _subject_start(tokens: list[Token], j: int) -> int:
-    if j >= 1 and tokens[j - 1].lower in ("the", "this", "these", "such"):
+    if j >= 1 and tokens[j - 1][LOWER] in ("the", "this", "these", "such"):
         return j - 1
     return j
 
@@ -354,26 +367,26 @@ def _subject_start(tokens: list[Token], j: int) -> int:
 def _agents(tokens: list[Token], i: int, stance: str) -> list[Attribution]:
     """'denied by Armenia', 'acknowledged by X as well as by Y'."""
     start = i
-    while start > 0 and tokens[start - 1].lower in ADVERBS:
+    while start > 0 and tokens[start - 1][LOWER] in ADVERBS:
         start -= 1
-    out, k, end = [], i + 2, tokens[i].end
+    out, k, end = [], i + 2, tokens[i][END]
     for _ in range(3):
         stop = walk_np_right(tokens, k, len(tokens))
         if stop <= k or not has_content_word(tokens, k, stop):
             break
-        out.append((tokens[k].start, tokens[stop - 1].end))
-        end = tokens[stop - 1].end
+        out.append((tokens[k][START], tokens[stop - 1][END]))
+        end = tokens[stop - 1][END]
         k = _next_agent(tokens, stop)
         if k is None:
             break
-    return [_agent(tokens, i, stance, span, tokens[start].start, end) for span in out]
+    return [_agent(tokens, i, stance, span, tokens[start][START], end) for span in out]
 
 
 def _next_agent(tokens: list[Token], k: int) -> int | None:
     for m in range(k, min(len(tokens) - 1, k + 10)):
-        if tokens[m].lower == "by" and tokens[m - 1].lower in ("as", "and"):
+        if tokens[m][LOWER] == "by" and tokens[m - 1][LOWER] in ("as", "and"):
             return m + 1
-        if tokens[m].text in (";", "."):
+        if tokens[m][TEXT] in (";", "."):
             return None
     return None
 
@@ -394,29 +407,29 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
     stop = walk_np_right(tokens, first, len(tokens))
     if stop <= first or not has_content_word(tokens, first, stop):
         return None
-    attribution = Attribution("according", ASSERT, i, source=(tokens[first].start, tokens[stop - 1].end))
+    attribution = Attribution("according", ASSERT, i, source=(tokens[first][START], tokens[stop - 1][END]))
     comma = _comma_after(tokens, stop)
     if comma is not None:
         after = comma + 1
-        attribution.content_start = tokens[after].start if after < len(tokens) else len(sentence)
+        attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
     return _trailing_according(sentence, tokens, i, attribution)
 
 
 def _comma_after(tokens: list[Token], k: int) -> int | None:
     for m in range(k, min(len(tokens), k + 8)):
-        if tokens[m].text == ",":
+        if tokens[m][TEXT] == ",":
             return m
-        if not tokens[m].is_word:
+        if not is_word(tokens[m]):
             return None
     return None
 
 
 def _trailing_according(sentence, tokens, i, attribution) -> Attribution | None:
     """'Y, according to X.': the content is the clause before."""
-    if i == 0 or tokens[i - 1].text != ",":
+    if i == 0 or tokens[i - 1][TEXT] != ",":
         return None
-    end = tokens[i - 1].start
+    end = tokens[i - 1][START]
     begin = sentence.rfind(";", 0, end) + 1
     attribution.content_start = shape.strip_leading(sentence, _skip_space(sentence, begin), end)
     attribution.content_end = end
@@ -440,8 +453,8 @@ def _issued(tokens: list[Token], i: int) -> Attribution | None:
     if source is None and not shared:
         return None
     attribution = Attribution("verb", DENY, i, source=_span(tokens, source), shared=shared)
-    attribution.quote_start = attribution.source[0] if attribution.source else tokens[i].start
-    attribution.content_start = tokens[k].start if k < len(tokens) else tokens[k - 1].end
+    attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+    attribution.content_start = tokens[k][START] if k < len(tokens) else tokens[k - 1][END]
     attribution.anaphoric = True
     return attribution
 
@@ -451,35 +464,35 @@ def _media(tokens: list[Token], i: int) -> Attribution | None:
     if noun is None:
         return None
     j, _ = _skip_auxiliaries(tokens, i - 1)
-    participle = tokens[i].lower.endswith("ing")
+    participle = tokens[i][LOWER].endswith("ing")
     source, shared = _left_source(tokens, i, j, participle)
     if source is None and not shared:
         return None
-    confirms = any(t.lower.startswith(("confirm", "corroborat")) for t in tokens[i + 1 : noun])
+    confirms = any(t[LOWER].startswith(("confirm", "corroborat")) for t in tokens[i + 1 : noun])
     start = _media_content(tokens, noun)
     attribution = Attribution("verb", ASSERT, i, source=_span(tokens, source), shared=shared)
     attribution.participle, attribution.media = participle, True
-    attribution.content_start = tokens[start].start if start < len(tokens) else tokens[noun].end
+    attribution.content_start = tokens[start][START] if start < len(tokens) else tokens[noun][END]
     if confirms or _is_pronoun_object(tokens, start):
         attribution.stance, attribution.anaphoric = CONFIRM, True
-        attribution.quote_start = attribution.source[0] if attribution.source else tokens[i].start
+        attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
     return attribution
 
 
 def _media_noun(tokens: list[Token], i: int) -> int | None:
     for k in range(i + 1, min(len(tokens), i + 5)):
-        if tokens[k].lower in _MEDIA_NOUNS:
+        if tokens[k][LOWER] in _MEDIA_NOUNS:
             return k
-        if not tokens[k].is_word:
+        if not is_word(tokens[k]):
             return None
     return None
 
 
 def _media_content(tokens: list[Token], noun: int) -> int:
     k = noun + 1
-    while k < len(tokens) and (tokens[k].lower in _MEDIA_HEDGES or tokens[k].text == ","):
+    while k < len(tokens) and (tokens[k][LOWER] in _MEDIA_HEDGES or tokens[k][TEXT] == ","):
         k += 1
-    bridge = [t.lower for t in tokens[k : k + 3]]
+    bridge = [t[LOWER] for t in tokens[k : k + 3]]
     if bridge[:1] and bridge[0] in _SHOW:
         return k + 1
     if bridge[:2] in (["that", "showed"], ["that", "shows"], ["which", "showed"], ["which", "shows"]):
@@ -490,9 +503,9 @@ def _media_content(tokens: list[Token], noun: int) -> int:
 
 
 def _is_pronoun_object(tokens: list[Token], k: int) -> bool:
-    if k >= len(tokens) or tokens[k].lower not in ("this", "it", "that", "the same"):
+    if k >= len(tokens) or tokens[k][LOWER] not in ("this", "it", "that", "the same"):
         return False
-    return k + 1 >= len(tokens) or not tokens[k + 1].is_word
+    return k + 1 >= len(tokens) or not is_word(tokens[k + 1])
 
 
 # --- putting attributions together --------------------------------------------
@@ -511,7 +524,7 @@ def _drop_nested_pronouns(tokens: list[Token], found: list[Attribution]) -> list
 
 
 def _is_pronoun_span(tokens: list[Token], span: tuple[int, int]) -> bool:
-    return any(t.start == span[0] and t.end == span[1] and t.lower in PRONOUNS for t in tokens)
+    return any(t[START] == span[0] and t[END] == span[1] and t[LOWER] in PRONOUNS for t in tokens)
 
 
 def _resolve_shared(tokens: list[Token], found: list[Attribution]) -> None:
@@ -530,16 +543,16 @@ def _resolve_shared(tokens: list[Token], found: list[Attribution]) -> None:
         opener, subject = _clause_subject(tokens, attribution.cue)
         attribution.source = _span(tokens, subject)
         if opener is not None:
-            attribution.region = tokens[opener].start
+            attribution.region = tokens[opener][START]
 
 
 def _become_opponent(tokens: list[Token], attribution: Attribution) -> None:
     start = attribution.cue
-    while start > 0 and tokens[start - 1].lower in ADVERBS:
+    while start > 0 and tokens[start - 1][LOWER] in ADVERBS:
         start -= 1
     attribution.kind, attribution.fixed, attribution.anaphoric = "opponent", True, True
-    attribution.quote_start = attribution.content_start = tokens[start].start
-    attribution.content_end = tokens[attribution.cue].end
+    attribution.quote_start = attribution.content_start = tokens[start][START]
+    attribution.content_end = tokens[attribution.cue][END]
 
 
 def _same_clause_source(tokens, found, n) -> int | None:
@@ -548,7 +561,7 @@ def _same_clause_source(tokens, found, n) -> int | None:
         if found[m].kind == "context":
             continue
         between = tokens[found[m].cue : cue]
-        if any(t.lower in _OPENERS for t in between):
+        if any(t[LOWER] in _OPENERS for t in between):
             return None
         return m
     return None
@@ -559,7 +572,7 @@ def _clause_subject(tokens: list[Token], cue: int):
 
     A clause with no subject of its own ("..., while affirming X") borrows
     the subject of the clause before it."""
-    openers = [k for k in range(cue) if tokens[k].lower in _OPENERS]
+    openers = [k for k in range(cue) if tokens[k][LOWER] in _OPENERS]
     opener = openers[-1] if openers else None
     bounds = [0, *(k + 1 for k in openers), cue]
     for n in range(len(bounds) - 2, -1, -1):
@@ -572,9 +585,9 @@ def _clause_subject(tokens: list[Token], cue: int):
 def _first_subject(tokens: list[Token], start: int, stop: int) -> tuple[int, int] | None:
     for k in range(start, stop):
         token = tokens[k]
-        if token.lower in SOURCE_WORDS or token.lower in ("it", "they", "he", "she"):
+        if token[LOWER] in SOURCE_WORDS or token[LOWER] in ("it", "they", "he", "she"):
             return _subject_from(tokens, k, stop)
-        if np_word(token) and token.capitalized and token.lower not in ("the", "a", "an"):
+        if np_word(token) and capitalized(token) and token[LOWER] not in ("the", "a", "an"):
             return _subject_from(tokens, k, stop)
     return None
 
@@ -582,24 +595,24 @@ def _first_subject(tokens: list[Token], start: int, stop: int) -> tuple[int, int
 def _subject_from(tokens: list[Token], k: int, cue: int) -> tuple[int, int] | None:
     stop = walk_np_right(tokens, k, cue)
     if stop <= k:
-        return (k, k) if tokens[k].lower in ("it", "they", "he", "she") else None
+        return (k, k) if tokens[k][LOWER] in ("it", "they", "he", "she") else None
     return k, stop - 1
 
 
 def _set_regions(sentence: str, tokens: list[Token], found: list[Attribution]) -> None:
-    starts = {t.start: n for n, t in enumerate(tokens)}
+    starts = {t[START]: n for n, t in enumerate(tokens)}
     for attribution in found:
         if attribution.shared and attribution.shared_from is None and attribution.region:
             continue
         begin = _own_start(tokens, attribution)
         k = starts.get(begin, attribution.cue)
-        while k > 0 and (tokens[k - 1].lower in _REGION_GLUE or tokens[k - 1].lower in ADVERBS):
+        while k > 0 and (tokens[k - 1][LOWER] in _REGION_GLUE or tokens[k - 1][LOWER] in ADVERBS):
             k -= 1
-        attribution.region = tokens[k].start if k < len(tokens) else len(sentence)
+        attribution.region = tokens[k][START] if k < len(tokens) else len(sentence)
 
 
 def _own_start(tokens: list[Token], attribution: Attribution) -> int:
-    cue_start = tokens[attribution.cue].start
+    cue_start = tokens[attribution.cue][START]
     candidates = [cue_start]
     if attribution.quote_start is not None:
         candidates.append(attribution.quote_start)
@@ -695,33 +708,35 @@ def _split_coordinated(sentence: str, tokens: list[Token], found: list[Attributi
 
 def _coordination_points(sentence, tokens, attribution) -> list[tuple[int, int]]:
     start, end = attribution.content_start, attribution.content_end
+    if sentence.find(" and ", start, end) < 0:
+        return []
     points = [(m.start(), m.end()) for m in _AND_THAT.finditer(sentence, start, end)]
     for k, token in enumerate(tokens):
-        if not start < token.start < end or token.lower != "and":
+        if not start < token[START] < end or token[LOWER] != "and":
             continue
-        if tokens[k - 1].text == "," and _starts_clause(tokens, k + 1, end):
-            points.append((tokens[k - 1].start, tokens[k + 1].start))
+        if tokens[k - 1][TEXT] == "," and _starts_clause(tokens, k + 1, end):
+            points.append((tokens[k - 1][START], tokens[k + 1][START]))
     return sorted(set(points))
 
 
 def _starts_clause(tokens: list[Token], k: int, end: int) -> bool:
     """A subject and a finite verb follow: 'Azerbaijani forces captured ...'."""
-    if k >= len(tokens) or tokens[k].lower.endswith("ing") or tokens[k].lower in _PREPOSITIONS:
+    if k >= len(tokens) or tokens[k][LOWER].endswith("ing") or tokens[k][LOWER] in _PREPOSITIONS:
         return False
     for m in range(k + 1, min(len(tokens), k + 7)):
         token = tokens[m]
-        if token.start >= end or not token.is_word or token.lower in _PREPOSITIONS:
+        if token[START] >= end or not is_word(token) or token[LOWER] in _PREPOSITIONS:
             return False
-        if token.lower.endswith("ed") or token.lower in _PAST or token.lower in AUXILIARIES:
+        if token[LOWER].endswith("ed") or token[LOWER] in _PAST or token[LOWER] in AUXILIARIES:
             return _subject_like(tokens, k, m)
-        if token.lower in ("and", "or"):
+        if token[LOWER] in ("and", "or"):
             return False
     return False
 
 
 def _subject_like(tokens: list[Token], k: int, stop: int) -> bool:
     """A subject worth a clause of its own: 'Azerbaijani forces', 'the clashes'."""
-    words = [t.lower for t in tokens[k:stop]]
+    words = [t[LOWER] for t in tokens[k:stop]]
     if words[0] in ("the", "its", "their", "it", "they", "around", "some"):
         return True
     return any(w in SOURCE_WORDS for w in words)

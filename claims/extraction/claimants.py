@@ -143,12 +143,12 @@ class Resolver:
         return None
 
     def _names_match(self, claimant: Claimant, wanted: tuple[str, ...]) -> bool:
-        names = [claimant.name, claimant.mention or ""]
         actor = self.registry.lookup(claimant.name) if claimant.known else None
         if actor is not None:
-            names.extend(actor.aliases)
-        words = {w for name in names for w in key_tokens(name)}
-        joined = " ".join(" ".join(key_tokens(name)) for name in names)
+            words, joined = self.registry.name_words(actor)
+        else:
+            joined = " ".join(key_tokens(f"{claimant.name} {claimant.mention or ''}"))
+            words = frozenset(joined.split())
         return any(w in words or (" " in w and w in joined) for w in wanted)
 
     def _latter(self, latter: bool, mention: str) -> Claimant | None:

@@ -11,16 +11,20 @@ import re
 from .lexicon import CLAIM_TYPES, MODAL_CLAUSE, MODAL_WORDS, TYPE_PHRASES, TYPE_PREFIXES, TYPE_WORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_WORDS: dict[str, str] = {}
+_WORDS: dict[str, str | None] = {}
+_UNSEEN = object()
+_MAX_WORDS = 200_000
 for _name in reversed(CLAIM_TYPES):  # earlier types win a shared word
     for _word in TYPE_WORDS.get(_name, "").split():
         _WORDS[_word] = _name
 _PREFIXES = {p: name for name, words in TYPE_PREFIXES.items() for p in words.split()}
 _PREFIX_SIZES = sorted({len(p) for p in _PREFIXES}, reverse=True)
-_PHRASES = tuple(
-    (name, frozenset(triggers.split()), re.compile(pattern, re.IGNORECASE))
-    for name, triggers, pattern in TYPE_PHRASES
-)
+_PHRASES: dict[str, list[tuple[str, re.Pattern]]] = {}
+for _name, _triggers, _pattern in TYPE_PHRASES:
+    _compiled = re.compile(_pattern, re.IGNORECASE)
+    for _trigger in _triggers.split():
+        _PHRASES.setdefault(_trigger, []).append((_name, _compiled))
+_TRIGGERS = frozenset(_PHRASES)
 _ORDER = {name: n for n, name in enumerate(CLAIM_TYPES)}
 # How sure a stance is, by the shape of the attribution that produced it.
 STANCE_CONFIDENCE = {
@@ -59,16 +63,23 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
 def _types(text: str, words: set[str]) -> list[str]:
     found = set()
     for word in words:
-        name = _WORDS.get(word) or _prefix_type(word)
+        name = _WORDS.get(word, _UNSEEN)
+        if name is _UNSEEN:
+            name = _prefix_type(word)
+            if len(_WORDS) < _MAX_WORDS:
+                _WORDS[word] = name  # remember the verdict for this word
         if name is not None:
             found.add(name)
-    for name, triggers, pattern in _PHRASES:
-        if name not in found and words & triggers and pattern.search(text):
-            found.add(name)
+    for word in words & _TRIGGERS:
+        for name, pattern in _PHRASES[word]:
+            if name not in found and pattern.search(text):
+                found.add(name)
     return sorted(found, key=_ORDER.__getitem__)
 
 
 def _prefix_type(word: str) -> str | None:
+    if len(word) < _PREFIX_SIZES[-1]:
+        return None
     for size in _PREFIX_SIZES:
         if len(word) >= size:
             name = _PREFIXES.get(word[:size])

@@ -33,7 +33,7 @@ _LEADING = re.compile(
 )
 _ACTION_CUT = re.compile(rf",?\s+and\s+(?:then\s+|later\s+|also\s+)?(?:{SOURCE_ACTIONS})\b")
 _TRAILING = " \t\n,;:.—–-"
-_DANGLING = re.compile(r"(?:\s+(?:that|which|who|and|but|or|while|as|where|when|with|of))+$", re.IGNORECASE)
+_DANGLING_WORDS = frozenset("that which who and but or while as where when with of".split())
 _ANSWER_END = re.compile(r",\s+(?:while|whereas|but|although)\b")
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»"}
 
@@ -63,9 +63,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
                 end -= 1
     if end > start and text[end - 1] in "\"”'’" and _unbalanced(text, start, end):
         end -= 1
-    dangling = _DANGLING.search(text, start, end)
-    if dangling is not None and dangling.start() > start:
-        end = dangling.start()
+    while end > start:
+        cut = text.rfind(" ", start, end)
+        if cut <= start or text[cut + 1 : end].lower() not in _DANGLING_WORDS:
+            break
+        end = cut  # "... in areas of Armenia that" loses its dangling "that"
     return start, end
 
 
@@ -76,12 +78,16 @@ def _unbalanced(text: str, start: int, end: int) -> bool:
 
 def cut_source_actions(text: str, start: int, end: int) -> int:
     """End the proposition before "and issued a warning" and the like."""
+    if text.find(" and ", start, end) < 0:
+        return end
     match = _ACTION_CUT.search(text, start, end)
     return match.start() if match else end
 
 
 def bound_answer(text: str, start: int, end: int) -> int:
     """A denial or confirmation ends where a contrasting clause begins."""
+    if text.find(", ", start, end) < 0:
+        return end
     match = _ANSWER_END.search(text, start, end)
     return match.start() if match else end
 

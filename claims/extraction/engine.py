@@ -5,7 +5,6 @@ document date. It walks the document once; only sentences that hold a cue
 word get the full analysis.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,9 +17,6 @@ from .locations import find_locations
 from .model import EXTRACTOR_VERSION, ExtractedClaim
 from .registry import Registry
 from .sentences import Sentence, split_sentences
-
-
-_WORD_START = re.compile(r"(?<!\w)\w")
 
 
 @dataclass(slots=True)
@@ -98,11 +94,8 @@ def _widen_to_alias(body: str, start: int, end: int, registry: Registry) -> int:
     """A registered name with commas in it ("observers, experts, and journalists")."""
     if "," not in body[max(0, start - 6) : start]:
         return start
-    window = max(0, start - 80)
-    for match in _WORD_START.finditer(body, window, start):
-        if registry.lookup(body[match.start() : end]) is not None:
-            return match.start()
-    return start
+    found = registry.alias_ending(body, end)
+    return start if found is None else min(found, start)
 
 
 # --- dates and times ----------------------------------------------------------
@@ -239,6 +232,9 @@ def _claim(text: str, n: int, draft: _Draft, registry: Registry) -> ExtractedCla
 
 
 def _locations(draft: _Draft, content: str, registry: Registry) -> tuple[str, ...]:
-    start, end = draft.attribution.content_start, draft.attribution.content_end
-    inside = [t for t in draft.tokens or () if start <= t.start and t.end <= end]
-    return find_locations(content, registry, inside)
+    attribution = draft.attribution
+    if attribution.locations is None:  # shared by the claims of "both sides"
+        start, end = attribution.content_start, attribution.content_end
+        inside = [t for t in draft.tokens or () if start <= t[0] and t[1] <= end]
+        attribution.locations = find_locations(content, registry, inside)
+    return attribution.locations

@@ -9,7 +9,7 @@ none does. The answer then takes the type of the claim it answers.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .classify import classify
 from .registry import Registry
@@ -24,6 +24,7 @@ _STOP = frozenset(
     being other over under since during
     """.split()
 )
+_NAME = re.compile(r"[A-Z][\w'’-]+")
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
 _HINT = re.compile(
     r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*?)(?:'s|’s)?\s+(?:statements?|claims?|reports?|"
@@ -47,13 +48,11 @@ class Answer:
     previous_text: str = ""
     previous_has_claims: bool = True
     responds_to: int | None = None
-    words: frozenset[str] = field(default_factory=frozenset)
+    words: frozenset[str] | None = None
 
 
 def link(claims: list[Answer], registry: Registry) -> None:
     """Set `responds_to` and inherited types on denials and confirmations."""
-    for claim in claims:
-        claim.words = _stems(claim.content, registry)
     for n, claim in enumerate(claims):
         if claim.stance == "assert":
             continue
@@ -79,7 +78,7 @@ def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
         return None
     if claim.anaphoric:
         return _nearest(claim, candidates, registry)
-    return _best_match(claim, candidates)
+    return _best_match(claim, candidates, registry)
 
 
 def _eligible(claim: Answer, other: Answer) -> bool:
@@ -95,7 +94,7 @@ def _pronoun_without_antecedent(claims: list[Answer], n: int) -> bool:
     claim = claims[n]
     if not _PRONOUN_START.match(claim.content):
         return False
-    same = any(c.sentence == claim.sentence for c in claims[:n])
+    same = n > 0 and claims[n - 1].sentence == claim.sentence
     return not same and not claim.previous_has_claims
 
 
@@ -122,20 +121,21 @@ def _nearest(claim: Answer, candidates: list[Answer], registry: Registry) -> Ans
 
 
 def _names_side(text: str, side: str, registry: Registry) -> bool:
-    for word in re.findall(r"[A-Z][\w'’-]+", text):
-        actor = registry.lookup(word) or registry.stem_actor(word)
+    for word in _NAME.findall(text):
+        actor = registry.word_actor(word)
         if actor is not None and actor.side == side:
             return True
     return False
 
 
-def _best_match(claim: Answer, candidates: list[Answer]) -> Answer | None:
+def _best_match(claim: Answer, candidates: list[Answer], registry: Registry) -> Answer | None:
     """Walk back sentence by sentence; take the first that shares words or type."""
     own_type, _ = classify(claim.content)
+    words = _words(claim, registry)
     for sentence in sorted({c.sentence for c in candidates}, reverse=True):
         best, best_score = None, 0.0
         for candidate in (c for c in candidates if c.sentence == sentence):
-            overlap = len(claim.words & candidate.words)
+            overlap = len(words & _words(candidate, registry))
             same_type = own_type == candidate.claim_type and own_type != "other"
             score = overlap + (1.5 if same_type else 0.0)
             if score > best_score:
@@ -152,14 +152,18 @@ def _own_type(claim: Answer) -> None:
     claim.claim_type, claim.type_confidence = classify(text)
 
 
+def _words(claim: Answer, registry: Registry) -> frozenset[str]:
+    if claim.words is None:
+        claim.words = _stems(claim.content, registry)
+    return claim.words
+
+
 def _stems(text: str, registry: Registry) -> frozenset[str]:
     """Five-letter stems of content words; actor names and demonyms left out."""
     out = set()
     for word in _WORD.findall(text):
         lower = word.lower()
-        if lower in _STOP:
-            continue
-        if word[0].isupper() and (registry.lookup(word) or registry.stem_actor(word)):
+        if lower in _STOP or (word[0].isupper() and registry.word_actor(word) is not None):
             continue
         out.add(lower[:5])
     return frozenset(out)

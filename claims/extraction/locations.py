@@ -11,16 +11,19 @@ import re
 
 from .lexicon import NOT_NAMES, PLACE_SUFFIXES, SOURCE_WORDS
 from .registry import Registry
-from .tokens import Token, tokenize
+from .tokens import LOWER, TEXT, Token, tokenize
 
-_DEMONYM = re.compile(r"(?:ian|ani|ish|ese|ean)s?$")
+_DEMONYM_ENDINGS = ("ian", "ani", "ish", "ese", "ean", "ians", "anis", "eans")
 _SPLIT = re.compile(r"[–/]")
+# Letters only, parts joined by dashes or slashes; no "Tochka-U" single letters.
+_NAME_SHAPE = re.compile(r"[^\W\d_]{2,}(?:[-–/'’.][^\W\d_]{2,})*")
 _NOT_PLACE_WORDS = frozenset(
     """regiment division battalion brigade corps army force forces group statement
     conventions convention council committee ministry mod mofa agency service
     news network union nations organization party command office hero president
     minister mlrs airlines twitter facebook instagram telegram""".split()
 )
+_NOT_PLACE = _NOT_PLACE_WORDS | SOURCE_WORDS
 # Words before a run that make it a thing rather than a place.
 _THING_MARKERS = frozenset({"a", "an", "with", "using", "by", "via"})
 
@@ -32,57 +35,57 @@ def find_locations(
     if tokens is None:
         tokens = tokenize(text)
     found: list[str] = []
-    i = 0
-    while i < len(tokens):
-        end = _read_run(tokens, i)
-        if end == i:
-            i += 1
-            continue
-        if _is_place(tokens, i, end, registry):
-            found.extend(_clean([t.text for t in tokens[i:end]]))
-        i = end
+    for start, end in _runs(tokens):
+        if _is_place(tokens, start, end, registry):
+            found.extend(_clean([t[TEXT] for t in tokens[start:end]]))
     return tuple(dict.fromkeys(found))
 
 
-def _read_run(tokens: list[Token], k: int) -> int:
-    end = k
-    while end < len(tokens) and _place_word(tokens[end]):
-        end += 1
-    return end
+def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) of each run of name-shaped tokens."""
+    runs, start = [], None
+    for k, token in enumerate(tokens):
+        # A first letter that changes when lowered is a capital.
+        if token[TEXT][0] != token[LOWER][0] and _place_word(token):
+            if start is None:
+                start = k
+        elif start is not None:
+            runs.append((start, k))
+            start = None
+    if start is not None:
+        runs.append((start, len(tokens)))
+    return runs
 
 
 def _place_word(token: Token) -> bool:
-    text = token.text
-    if not text[:1].isupper() or not text[:1].isalpha() or token.lower in NOT_NAMES:
+    if token[LOWER] in NOT_NAMES:
         return False
-    if any(ch.isdigit() for ch in text) or re.search(r"-[A-Z]$", text):
-        return False
-    return not text.endswith(("'s", "’s"))
+    return _NAME_SHAPE.fullmatch(token[TEXT]) is not None
 
 
 def _is_place(tokens: list[Token], start: int, end: int, registry: Registry | None) -> bool:
-    words = [t.lower for t in tokens[start:end]]
-    if any(w in _NOT_PLACE_WORDS or w in SOURCE_WORDS for w in words):
+    words = [t[LOWER] for t in tokens[start:end]]
+    if not _NOT_PLACE.isdisjoint(words):
         return False
-    if _is_demonym(tokens[start].text, registry):
+    if _is_demonym(tokens[start][TEXT], registry):
         return False
-    before = tokens[start - 1].lower if start else ""
+    before = tokens[start - 1][LOWER] if start else ""
     if before in _THING_MARKERS:
         return False
     if before == "the" and registry is not None and registry.lookup(" ".join(words)):
         return False  # "the Front": an actor's name, not a place
-    if before == "of" and start >= 2 and tokens[start - 2].lower in SOURCE_WORDS:
+    if before == "of" and start >= 2 and tokens[start - 2][LOWER] in SOURCE_WORDS:
         return False  # "President of X"
-    return not (end < len(tokens) and tokens[end].lower in SOURCE_WORDS)
+    return not (end < len(tokens) and tokens[end][LOWER] in SOURCE_WORDS)
 
 
 def _is_demonym(word: str, registry: Registry | None) -> bool:
-    if _DEMONYM.search(word.lower()):
+    lower = word.lower()
+    if lower.endswith(_DEMONYM_ENDINGS):
         return True
-    if registry is None:
+    if registry is None or registry.word_actor(lower) is None:
         return False
-    actor = registry.stem_actor(word)
-    return actor is not None and registry.lookup(word) is None
+    return registry.lookup(word) is None  # "Armenian" is a demonym, "Armenia" a place
 
 
 def _clean(words: list[str]) -> list[str]:

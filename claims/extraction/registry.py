@@ -46,6 +46,12 @@ class Registry:
         self.actors: tuple[Actor, ...] = tuple(actors)
         self._index: dict[tuple[str, ...], Actor] = {}
         self._stems: dict[str, Actor] = {}
+        self._words: dict[str, Actor | None] = {}
+        self._lookups: dict[str, Actor | None] = {}
+        self._comma_aliases = sorted(
+            {a.lower() for actor in self.actors for a in actor.aliases if "," in a}, key=len, reverse=True
+        )
+        self._names: dict[str, tuple[frozenset[str], str]] = {}
         for actor in self.actors:
             for alias in (actor.name, *actor.aliases):
                 self._add_alias(actor, alias)
@@ -71,7 +77,20 @@ class Registry:
 
     def lookup(self, text: str) -> Actor | None:
         """The actor whose alias is exactly `text` (case and articles aside)."""
-        return self._index.get(key_tokens(text))
+        found = self._lookups.get(text, False)
+        if found is False:
+            found = self._index.get(key_tokens(text))
+            if len(self._lookups) < 100_000:
+                self._lookups[text] = found
+        return found
+
+    def alias_ending(self, text: str, end: int) -> int | None:
+        """Start of a registered name with a comma in it that ends at `end`."""
+        for alias in self._comma_aliases:
+            start = end - len(alias)
+            if start >= 0 and text[start:end].lower() == alias:
+                return start
+        return None
 
     def find_all(self, tokens: Sequence[str]) -> list[tuple[int, int, Actor]]:
         """Non-overlapping alias occurrences in `tokens`, longest first, in order."""
@@ -94,6 +113,16 @@ class Registry:
             return None
         return max(hits, key=lambda hit: hit[1] - hit[0])[2]
 
+    def word_actor(self, word: str) -> Actor | None:
+        """The actor a single word names, itself or as a demonym."""
+        lower = word.lower()
+        found = self._words.get(lower, False)
+        if found is False:
+            found = self._index.get((lower,)) or self.stem_actor(lower)
+            if len(self._words) < 100_000:
+                self._words[lower] = found
+        return found
+
     def stem_actor(self, word: str) -> Actor | None:
         """Actor whose one-word alias is the stem of `word` (Armenian -> Armenia)."""
         lower = word.lower()
@@ -102,6 +131,15 @@ class Registry:
             if actor is not None:
                 return actor if len(lower) - size <= _MAX_SUFFIX else None
         return None
+
+    def name_words(self, actor: Actor) -> tuple[frozenset[str], str]:
+        """All tokens of an actor's names, and the names joined, for matching heads."""
+        cached = self._names.get(actor.name)
+        if cached is None:
+            keys = [" ".join(key_tokens(n)) for n in (actor.name, *actor.aliases)]
+            cached = (frozenset(" ".join(keys).split()), " | ".join(keys))
+            self._names[actor.name] = cached
+        return cached
 
     def sides(self) -> list[str]:
         """Belligerent sides in registry order (everything but third parties)."""

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from claims import tagging
 from claims.extraction import Registry, extract, normalize_text
 from claims.models import Actor, Claim, Document
 from tests.conftest import CORPUS, REGISTRY
@@ -91,3 +92,59 @@ def test_demo_user_refuses_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         run("demo_user")
+
+
+def test_retag_all_skips_corrected_and_reviewed(actors):
+    run("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"))
+    corrected, reviewed, *rest = Claim.objects.order_by("pk")
+    Claim.objects.filter(pk=corrected.pk).update(claim_type="other", tags_corrected=True, tagger_version="old")
+    Claim.objects.filter(pk=reviewed.pk).update(verdict="confirmed", tagger_version="old")
+    Claim.objects.filter(pk__in=[c.pk for c in rest]).update(tagger_version="old", claim_type="")
+
+    assert run("retag", "--all", "--sync") == f"{len(rest)} claims re-tagged (tagger {tagging.TAGGER_VERSION}).\n"
+
+    versions = dict(Claim.objects.values_list("pk", "tagger_version"))
+    assert versions.pop(corrected.pk) == "old"
+    assert versions.pop(reviewed.pk) == "old"
+    assert set(versions.values()) == {tagging.TAGGER_VERSION}
+    assert Claim.objects.filter(claim_type="").count() == 0
+
+
+def test_retag_default_only_touches_other_tagger_versions(actors):
+    run("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"))
+    old = Claim.objects.order_by("pk").first()
+    Claim.objects.filter(pk=old.pk).update(tagger_version="rules-0.9")
+    assert run("retag") == f"1 claims queued for pre-tagging (tagger {tagging.TAGGER_VERSION}).\n"
+    assert Claim.objects.get(pk=old.pk).tagger_version == tagging.TAGGER_VERSION
+
+
+def generated_snapshot():
+    """Generated rows with ids replaced by positions, so two runs compare."""
+    rows = list(Claim.objects.order_by("pk").values_list("pk", "document_id", "quote", "claimant_id", "side",
+                                                        "stance", "claim_type", "event_date", "verdict",
+                                                        "responds_to_id"))
+    position = {row[0]: n for n, row in enumerate(rows)}
+    documents = {d: n for n, d in enumerate(dict.fromkeys(row[1] for row in rows))}
+    return [(documents[row[1]], *row[2:-1], position.get(row[-1])) for row in rows]
+
+
+@pytest.mark.postgres
+def test_generate_claims_is_deterministic_for_a_seed(actors):
+    output = run("generate_claims", "--count", "130", "--seed", "7")
+    assert output.startswith("Generated 130 claims in 7 documents in ")
+    first = generated_snapshot()
+    Claim.objects.all().delete()
+    Document.objects.all().delete()
+    run("generate_claims", "--count", "130", "--seed", "7")
+    assert generated_snapshot() == first
+    Claim.objects.all().delete()
+    run("generate_claims", "--count", "130", "--seed", "8")
+    assert generated_snapshot() != first
+
+
+@pytest.mark.postgres
+def test_generated_claims_point_inside_their_documents(actors):
+    run("generate_claims", "--count", "250", "--seed", "3")
+    for claim in Claim.objects.select_related("document"):
+        assert claim.document.text[claim.start : claim.end] == claim.quote
+        assert claim.responds_to_id is None or claim.responds_to.document_id == claim.document_id

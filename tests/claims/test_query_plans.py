@@ -1,0 +1,49 @@
+"""At 100 000 claims, the admin's list queries use indexes, never a scan of the claims table."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+LISTS = [
+    "/admin/claims/claim/",
+    "/admin/claims/claim/?side=azerbaijan&stance__exact=deny",
+    "/admin/claims/claim/?verdict__exact=confirmed",
+    "/admin/claims/claim/?claim_type__exact=casualties",
+    "/admin/claims/claim/?side=armenia&stance__exact=assert&p=3",
+    "/admin/claims/document/?status__exact=failed",
+]
+
+
+@pytest.fixture
+def large_table(actors):
+    call_command("generate_claims", "--count", "100000", "--seed", "5", verbosity=0, stdout=None)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+        cursor.execute("ANALYZE claims_document")
+        cursor.execute("ANALYZE claims_actor")
+
+
+def plans_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if "claims_claim" in query["sql"] or "claims_document" in query["sql"]:
+                cursor.execute("EXPLAIN " + query["sql"])
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+def test_admin_list_queries_use_indexes(client, large_table):
+    client.force_login(get_user_model().objects.create_superuser("plans", password="plans-password-1"))  # noqa: S106
+    for url in LISTS:
+        plans = plans_for(client, url)
+        assert plans, url
+        for plan in plans:
+            assert "Seq Scan on claims_claim" not in plan, f"{url}\n{plan}"
+            assert "Seq Scan on claims_document" not in plan or "status" not in url, f"{url}\n{plan}"
