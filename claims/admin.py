@@ -58,23 +58,42 @@ class ActorAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status_badge", "claim_count", "extractor_version", "attempts",
-                    "extraction_time", "created_at"]
+    list_display = [
+        "__str__",
+        "status_badge",
+        "claim_count",
+        "extractor_version",
+        "attempts",
+        "extraction_time",
+        "created_at",
+    ]
     list_filter = ["status"]
     paginator = CappedCountPaginator
     show_full_result_count = False
     search_fields = ["=sha256", "source_name"]
-    readonly_fields = ["sha256", "status", "error", "extractor_version", "claim_count", "attempts", "queued_at",
-                       "extraction_started_at", "extraction_finished_at", "input_flags", "created_at",
-                       "updated_at"]
+    readonly_fields = [
+        "sha256",
+        "status",
+        "error",
+        "extractor_version",
+        "claim_count",
+        "attempts",
+        "queued_at",
+        "extraction_started_at",
+        "extraction_finished_at",
+        "input_flags",
+        "created_at",
+        "updated_at",
+    ]
     exclude = ["text"]
     actions = ["reextract"]
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, document):
         colours = {"pending": "#777", "extracting": "#2f6fb0", "extracted": "#2e7d32", "failed": "#c62828"}
-        return format_html('<strong style="color:{}">{}</strong>', colours[document.status],
-                           document.get_status_display())
+        return format_html(
+            '<strong style="color:{}">{}</strong>', colours[document.status], document.get_status_display()
+        )
 
     @admin.display(description="extraction time")
     def extraction_time(self, document):
@@ -89,15 +108,38 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["id", "claimant_mention", "claimant", "side", "stance", "claim_type", "event_date", "verdict",
-                    "quote_short"]
+    list_display = [
+        "id",
+        "claimant_mention",
+        "claimant",
+        "side",
+        "stance",
+        "claim_type",
+        "event_date",
+        "verdict",
+        "quote_short",
+    ]
     list_filter = [SideFilter, "stance", "claim_type", "verdict"]
     list_select_related = ["claimant"]
     paginator = CappedCountPaginator
     show_full_result_count = False
     raw_id_fields = ["document", "claimant", "responds_to"]
-    readonly_fields = ["document", "index", "sentence", "quote", "start", "end", "verdict", "extractor_version",
-                       "tagger_version", "confidence", "tags_corrected", "is_stale", "created_at", "updated_at"]
+    readonly_fields = [
+        "document",
+        "index",
+        "sentence",
+        "quote",
+        "start",
+        "end",
+        "verdict",
+        "extractor_version",
+        "tagger_version",
+        "confidence",
+        "tags_corrected",
+        "is_stale",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["retag"]
 
     def save_model(self, request, obj, form, change):
@@ -113,5 +155,4 @@ class ClaimAdmin(admin.ModelAdmin):
     def retag(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         batches = services.claims_queue_pretag(claim_ids=ids)
-        self.message_user(request, f"{len(ids)} claims queued for pre-tagging in {batches} batches.",
-                          messages.SUCCESS)
+        self.message_user(request, f"{len(ids)} claims queued for pre-tagging in {batches} batches.", messages.SUCCESS)

@@ -33,13 +33,53 @@ STANCES = ([Stance.ASSERT] * 16) + ([Stance.DENY] * 3) + [Stance.CONFIRM]
 VERDICTS = ([Verdict.UNVERIFIED] * 17) + ([Verdict.CONFIRMED] * 2) + [Verdict.DENIED]
 SYNTHETIC_ACTORS = 200
 
-DOCUMENT_COLUMNS = ("id", "title", "url", "publisher", "published_date", "source_name", "text", "sha256",
-                    "input_flags", "status", "error", "extractor_version", "claim_count", "attempts", "queued_at",
-                    "extraction_started_at", "extraction_finished_at", "created_at", "updated_at")
-CLAIM_COLUMNS = ("id", "document_id", "index", "sentence", "quote", "start", "end", "claimant_id",
-                 "claimant_mention", "side", "stance", "claim_type", "event_date", "time", "locations",
-                 "responds_to_id", "extractor_version", "tagger_version", "confidence", "tags_corrected",
-                 "verdict", "is_stale", "created_at", "updated_at")
+DOCUMENT_COLUMNS = (
+    "id",
+    "title",
+    "url",
+    "publisher",
+    "published_date",
+    "source_name",
+    "text",
+    "sha256",
+    "input_flags",
+    "status",
+    "error",
+    "extractor_version",
+    "claim_count",
+    "attempts",
+    "queued_at",
+    "extraction_started_at",
+    "extraction_finished_at",
+    "created_at",
+    "updated_at",
+)
+CLAIM_COLUMNS = (
+    "id",
+    "document_id",
+    "index",
+    "sentence",
+    "quote",
+    "start",
+    "end",
+    "claimant_id",
+    "claimant_mention",
+    "side",
+    "stance",
+    "claim_type",
+    "event_date",
+    "time",
+    "locations",
+    "responds_to_id",
+    "extractor_version",
+    "tagger_version",
+    "confidence",
+    "tags_corrected",
+    "verdict",
+    "is_stale",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +100,15 @@ def templates() -> list[Template]:
             if claim.sentence in seen or "\n" in claim.sentence:
                 continue
             seen.add(claim.sentence)
-            found.append(Template(claim.sentence, claim.start - claim.sentence_start, claim.quote,
-                                  claim.claimant_mention or "", claim.locations))
+            found.append(
+                Template(
+                    claim.sentence,
+                    claim.start - claim.sentence_start,
+                    claim.quote,
+                    claim.claimant_mention or "",
+                    claim.locations,
+                )
+            )
     return found
 
 
@@ -69,8 +116,10 @@ def ensure_actors(rng: random.Random) -> list[tuple[int, str]]:
     """(id, side) of every actor: the registry's plus synthetic outlets and officials."""
     sides = sorted(set(Actor.objects.values_list("side", flat=True))) or ["third_party"]
     Actor.objects.bulk_create(
-        [Actor(name=f"Synthetic source {n:03d}", side=rng.choice(sides), aliases=[f"Synthetic source {n:03d}"])
-         for n in range(SYNTHETIC_ACTORS)],
+        [
+            Actor(name=f"Synthetic source {n:03d}", side=rng.choice(sides), aliases=[f"Synthetic source {n:03d}"])
+            for n in range(SYNTHETIC_ACTORS)
+        ],
         ignore_conflicts=True,
     )
     return list(Actor.objects.order_by("pk").values_list("pk", "side"))
@@ -78,7 +127,7 @@ def ensure_actors(rng: random.Random) -> list[tuple[int, str]]:
 
 def generate(*, count: int, seed: int, progress: Callable[[int], None] = lambda n: None) -> tuple[int, int]:
     """Add `count` claims (and their documents); returns (documents, claims)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     pool = templates()
     if not pool:
         raise RuntimeError("the sample corpus gave no claims to build from")
@@ -119,11 +168,31 @@ def _document(rng, pool, actors, document_id, claim_id, size, seed, now):
         offsets.append(len(text))
         text += template.sentence + "\n\n"
     day = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
-    document = (document_id, f"Generated report {document_id}", "", "generator", day, "", text,
-                hashlib.sha256(text.encode()).hexdigest(), "[]", Document.Status.EXTRACTED, "", EXTRACTOR_VERSION,
-                size, 1, now, now, now, now, now)
-    rows = [_claim(rng, template, actors, document_id, claim_id, index, offsets[index], day, now)
-            for index, template in enumerate(chosen)]
+    document = (
+        document_id,
+        f"Generated report {document_id}",
+        "",
+        "generator",
+        day,
+        "",
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        "[]",
+        Document.Status.EXTRACTED,
+        "",
+        EXTRACTOR_VERSION,
+        size,
+        1,
+        now,
+        now,
+        now,
+        now,
+        now,
+    )
+    rows = [
+        _claim(rng, template, actors, document_id, claim_id, index, offsets[index], day, now)
+        for index, template in enumerate(chosen)
+    ]
     return document, rows
 
 
@@ -132,11 +201,32 @@ def _claim(rng, template, actors, document_id, claim_id, index, sentence_start, 
     stance = rng.choice(STANCES) if index else Stance.ASSERT
     start = sentence_start + template.quote_offset
     responds_to = claim_id + index - rng.randint(1, index) if stance != Stance.ASSERT else None
-    return (claim_id + index, document_id, index, template.sentence, template.quote, start,
-            start + len(template.quote), actor_id, template.mention, side, stance, rng.choice(ClaimType.values),
-            day + datetime.timedelta(days=rng.randrange(3)), None, json.dumps(list(template.locations)),
-            responds_to, EXTRACTOR_VERSION, "generator", round(rng.uniform(0.5, 1.0), 3), False,
-            rng.choice(VERDICTS), False, now, now)
+    return (
+        claim_id + index,
+        document_id,
+        index,
+        template.sentence,
+        template.quote,
+        start,
+        start + len(template.quote),
+        actor_id,
+        template.mention,
+        side,
+        stance,
+        rng.choice(ClaimType.values),
+        day + datetime.timedelta(days=rng.randrange(3)),
+        None,
+        json.dumps(list(template.locations)),
+        responds_to,
+        EXTRACTOR_VERSION,
+        "generator",
+        round(rng.uniform(0.5, 1.0), 3),
+        False,
+        rng.choice(VERDICTS),
+        False,
+        now,
+        now,
+    )
 
 
 def _write(model, columns: tuple[str, ...], rows: list[tuple]) -> None:

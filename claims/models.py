@@ -104,9 +104,7 @@ class Claim(models.Model):
     event_date = models.DateField(null=True, blank=True)
     time = models.TimeField(null=True, blank=True)
     locations = models.JSONField(default=list, blank=True)
-    responds_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
-    )
+    responds_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses")
     extractor_version = models.CharField(max_length=64)
     tagger_version = models.CharField(max_length=64, blank=True)
     confidence = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.0)])

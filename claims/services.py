@@ -122,7 +122,7 @@ def document_extract(*, document_id: int) -> ExtractOutcome:
     document = Document.objects.only("text", "published_date").get(pk=document_id)
     try:
         found = extract(document.text, selectors.actor_registry(), document_date=document.published_date)
-    except Exception as exc:  # noqa: BLE001 - any engine failure is recorded, not raised
+    except Exception as exc:
         logger.exception("Extraction of document %s failed", document_id)
         _document_fail(document_id, attempt, f"{type(exc).__name__}: {exc}")
         return ExtractOutcome(status=Document.Status.FAILED)
@@ -137,9 +137,7 @@ def _document_claim(document_id: int) -> int | None:
         if document is None:
             logger.info("Document %s is gone; nothing to extract", document_id)
             return None
-        interrupted = (
-            document.status == Document.Status.EXTRACTING and document.extraction_started_at < stuck_before
-        )
+        interrupted = document.status == Document.Status.EXTRACTING and document.extraction_started_at < stuck_before
         if document.status != Document.Status.PENDING and not interrupted:
             return None
         if interrupted and document.attempts >= MAX_EXTRACTION_ATTEMPTS:
@@ -152,8 +150,16 @@ def _document_claim(document_id: int) -> int | None:
         document.extraction_started_at = timezone.now()
         document.extraction_finished_at = None
         document.error = ""
-        document.save(update_fields=["status", "attempts", "extraction_started_at", "extraction_finished_at",
-                                     "error", "updated_at"])
+        document.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "extraction_started_at",
+                "extraction_finished_at",
+                "error",
+                "updated_at",
+            ]
+        )
         document.refresh_from_db(fields=["attempts"])
         return document.attempts
 
@@ -206,8 +212,7 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
     document.extractor_version = version
     document.claim_count = len(found) + len(stale)
     document.extraction_finished_at = timezone.now()
-    document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at",
-                                 "updated_at"])
+    document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
     claim_ids = [c.pk for c in new]
     transaction.on_commit(lambda: claims_queue_pretag(claim_ids=claim_ids))
     return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
@@ -255,8 +260,11 @@ def _actors_for(found: list[ExtractedClaim]) -> dict[str, Actor]:
     """Actors by name for every claimant, proposing the ones the registry lacks."""
     sides = {c.claimant: c.side for c in found if c.claimant}
     actors = {a.name: a for a in Actor.objects.filter(name__in=sides)}
-    missing = [Actor(name=name[:200], side=sides[name] or "third_party", is_proposed=True,
-                     aliases=[name]) for name in sides if name not in actors]
+    missing = [
+        Actor(name=name[:200], side=sides[name] or "third_party", is_proposed=True, aliases=[name])
+        for name in sides
+        if name not in actors
+    ]
     if missing:
         Actor.objects.bulk_create(missing, ignore_conflicts=True)
         actors = {a.name: a for a in Actor.objects.filter(name__in=sides)}
@@ -325,8 +333,9 @@ def claims_requeue_untagged() -> int:
         return 0
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.CLAIMDESK_STUCK_AFTER_SECONDS)
     ids = list(
-        Claim.objects.filter(tagger_version="", tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED,
-                             created_at__lt=cutoff)
+        Claim.objects.filter(
+            tagger_version="", tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED, created_at__lt=cutoff
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:100_000]
     )
@@ -388,8 +397,9 @@ def documents_reextract(*, document_ids: list[int]) -> int:
     ready = Document.objects.filter(pk__in=document_ids).exclude(status=Document.Status.EXTRACTING)
     with transaction.atomic():
         ids = list(ready.select_for_update().values_list("pk", flat=True))
-        Document.objects.filter(pk__in=ids).update(status=Document.Status.PENDING, attempts=0, error="",
-                                                   updated_at=timezone.now())
+        Document.objects.filter(pk__in=ids).update(
+            status=Document.Status.PENDING, attempts=0, error="", updated_at=timezone.now()
+        )
         transaction.on_commit(lambda: [document_queue_extraction(document_id=pk) for pk in ids])
     return len(ids)
 

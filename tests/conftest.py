@@ -74,12 +74,29 @@ class Worker:
     """A real `celery -A config worker` process."""
 
     def __init__(self, broker: str, log: Path, **env: str):
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-                   "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
-                   "--without-heartbeat"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
         self.log = log
-        self.process = subprocess.Popen(command, cwd=ROOT, env=service_env(broker, **env),
-                                        stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=service_env(broker, **env),
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

@@ -8,6 +8,7 @@ its content runs to where the next attribution begins.
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from . import content as shape
@@ -84,6 +85,7 @@ _APPEAL = re.compile(
     r"(?:(?:its|their|his|her|the|an?)\s+)?(?:appeals?|calls?|demands?|requests?|pleas?)\b(?!\s+(?:that|of)\b)",
     re.IGNORECASE,
 )
+_APPEAL_OPENERS = ("its ", "their ", "his ", "her ", "the ", "a ", "an ", "appeal", "call", "demand", "request", "plea")
 _MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly", "supposedly"})
 _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
 _ANAPHORA = re.compile(
@@ -600,12 +602,11 @@ def _subject_from(tokens: list[Token], k: int, cue: int) -> tuple[int, int] | No
 
 
 def _set_regions(sentence: str, tokens: list[Token], found: list[Attribution]) -> None:
-    starts = {t[START]: n for n, t in enumerate(tokens)}
     for attribution in found:
         if attribution.shared and attribution.shared_from is None and attribution.region:
             continue
         begin = _own_start(tokens, attribution)
-        k = starts.get(begin, attribution.cue)
+        k = bisect_left(tokens, (begin,))  # tokens are sorted by their start
         while k > 0 and (tokens[k - 1][LOWER] in _REGION_GLUE or tokens[k - 1][LOWER] in ADVERBS):
             k -= 1
         attribution.region = tokens[k][START] if k < len(tokens) else len(sentence)
@@ -711,8 +712,11 @@ def _coordination_points(sentence, tokens, attribution) -> list[tuple[int, int]]
     if sentence.find(" and ", start, end) < 0:
         return []
     points = [(m.start(), m.end()) for m in _AND_THAT.finditer(sentence, start, end)]
-    for k, token in enumerate(tokens):
-        if not start < token[START] < end or token[LOWER] != "and":
+    for k in range(bisect_left(tokens, (start + 1,)), len(tokens)):
+        token = tokens[k]
+        if token[START] >= end:
+            break
+        if token[LOWER] != "and":
             continue
         if tokens[k - 1][TEXT] == "," and _starts_clause(tokens, k + 1, end):
             points.append((tokens[k - 1][START], tokens[k + 1][START]))
@@ -782,7 +786,7 @@ def _finish(sentence: str, attribution: Attribution) -> bool:
         attribution.stance = DENY
     if attribution.stance != ASSERT and (end <= start or (end - start < 40 and _ANAPHORA.match(sentence, start, end))):
         attribution.anaphoric = True
-    if attribution.stance == ASSERT and _APPEAL.match(sentence, start, end):
+    if attribution.stance == ASSERT and sentence[start:start + 12].lower().startswith(_APPEAL_OPENERS) and _APPEAL.match(sentence, start, end):
         return False  # "reiterated its appeal to both sides"
     if attribution.kind == "according" and _starts_with_preposition(sentence, start, end):
         return False  # a parenthetical "according to X," inside another clause

@@ -17,6 +17,11 @@ from .registry import THIRD_PARTY, Actor, Registry, key_tokens
 _HISTORY = 40
 _COORDINATION = re.compile(r",?\s+and\s+|,\s+(?=[^,]*\band\b)")
 _DETERMINERS = frozenset("the a an both some several its their his her".split())
+_SPOKESPERSON = re.compile(
+    r"(?:an?\s+|the\s+)?(?:\w+\s+)?(?:spokes(?:man|woman|person)|representative|official|"
+    r"officials|source|sources|correspondent|reporter|envoy)\s+(?:for|of|from|at|with)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
@@ -236,7 +241,13 @@ def split_coordination(text: str) -> list[str]:
 
 
 def proposed_name(text: str) -> str:
-    """A short name for an unknown source: no leading article, capitalised."""
+    """A short name for an unknown source: no leading article, capitalised.
+
+    A person speaking for an organisation ("a spokesman for the Lakeside
+    Monitoring Group") is named by the organisation."""
+    match = _SPOKESPERSON.match(text)
+    if match is not None and match.end() < len(text):
+        text = text[match.end() :]
     words = text.split()
     while len(words) > 1 and words[0].lower() in _DETERMINERS:
         words = words[1:]

@@ -172,16 +172,14 @@ def _infer_year(text: str) -> int | None:
 def clock_times(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
     """(offset, "HH:MM") of local clock times in text[start:end]."""
     end = len(text) if end is None else end
-    if ":" not in text and "noon" not in text and "mid" not in text:
-        return []
     out = []
-    for match in _CLOCK.finditer(text, start, end):
-        if _foreign_zone(text, match.end()):
-            continue
-        out.append((match.start(), f"{int(match.group(1)):02d}:{match.group(2)}"))
-    for match in _NOON.finditer(text, start, end):
-        out.append((match.start(), "12:00"))
-    out.sort()
+    if ":" in text:
+        for match in _CLOCK.finditer(text, start, end):
+            if not _foreign_zone(text, match.end()):
+                out.append((match.start(), f"{int(match.group(1)):02d}:{match.group(2)}"))
+    if "noon" in text or "midday" in text or "mid-day" in text:
+        out.extend((match.start(), "12:00") for match in _NOON.finditer(text, start, end))
+        out.sort()
     return out
 
 

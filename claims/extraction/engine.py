@@ -102,10 +102,13 @@ def _widen_to_alias(body: str, start: int, end: int, registry: Registry) -> int:
 
 
 def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft]) -> None:
-    mentions = tracker.mentions(body) if tracker.current or tracker.year else []
-    if not made:
-        _advance_plain(tracker, mentions)
+    if not (tracker.current or tracker.year):
         return
+    if not made:
+        # Under dated headings only a date opening the sentence moves the date.
+        _advance_plain(tracker, tracker.mentions(body[:60] if tracker.headed else body))
+        return
+    mentions = tracker.mentions(body)
     covered = [_claim_span(d.attribution) for d in made]
     frame = [m for m in mentions if not any(a <= m.start < b for a, b in covered)]
     for draft in made:

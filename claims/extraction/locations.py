@@ -24,6 +24,12 @@ _NOT_PLACE_WORDS = frozenset(
     minister mlrs airlines twitter facebook instagram telegram""".split()
 )
 _NOT_PLACE = _NOT_PLACE_WORDS | SOURCE_WORDS
+# "Southland artillery": a name used as an adjective for a side's means.
+_MILITARY_NOUNS = frozenset(
+    """artillery drones drone aircraft jets jet planes helicopters tanks tank missiles
+    missile rockets rocket positions position units vehicles convoy airspace navy
+    air border""".split()
+)
 # Words before a run that make it a thing rather than a place.
 _THING_MARKERS = frozenset({"a", "an", "with", "using", "by", "via"})
 
@@ -76,7 +82,8 @@ def _is_place(tokens: list[Token], start: int, end: int, registry: Registry | No
         return False  # "the Front": an actor's name, not a place
     if before == "of" and start >= 2 and tokens[start - 2][LOWER] in SOURCE_WORDS:
         return False  # "President of X"
-    return not (end < len(tokens) and tokens[end][LOWER] in SOURCE_WORDS)
+    following = tokens[end][LOWER] if end < len(tokens) else ""
+    return following not in SOURCE_WORDS and following not in _MILITARY_NOUNS
 
 
 def _is_demonym(word: str, registry: Registry | None) -> bool:

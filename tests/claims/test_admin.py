@@ -9,7 +9,7 @@ from tests.factories import ClaimFactory, DocumentFactory
 
 @pytest.fixture
 def admin_client(client, db):
-    user = get_user_model().objects.create_superuser("boss", password="not-a-real-password-1")  # noqa: S106
+    user = get_user_model().objects.create_superuser("boss", password="not-a-real-password-1")
     client.force_login(user)
     return client
 
@@ -21,8 +21,9 @@ def queries_for(client, url):
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/admin/claims/claim/", "/admin/claims/claim/?side=third_party&stance=assert",
-                                 "/admin/claims/document/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/claims/claim/", "/admin/claims/claim/?side=third_party&stance=assert", "/admin/claims/document/"]
+)
 def test_changelist_query_count_does_not_grow_with_rows(admin_client, url):
     ClaimFactory.create_batch(3)
     few = queries_for(admin_client, url)
@@ -49,9 +50,17 @@ def test_admin_index_shows_pipeline_status(admin_client):
 def test_editing_tags_marks_them_corrected(admin_client):
     claim = ClaimFactory(claim_type="materiel")
     url = f"/admin/claims/claim/{claim.pk}/change/"
-    form = {"claimant": claim.claimant_id, "claimant_mention": claim.claimant_mention, "side": claim.side,
-            "stance": "assert", "claim_type": "attack", "locations": "[]", "event_date": "", "time": "",
-            "responds_to": ""}
+    form = {
+        "claimant": claim.claimant_id,
+        "claimant_mention": claim.claimant_mention,
+        "side": claim.side,
+        "stance": "assert",
+        "claim_type": "attack",
+        "locations": "[]",
+        "event_date": "",
+        "time": "",
+        "responds_to": "",
+    }
     response = admin_client.post(url, form)
     assert response.status_code == 302
     claim.refresh_from_db()

@@ -74,8 +74,24 @@ def test_extract_prints_engine_claims_as_json_lines(db, capsys):
     assert [(r["start"], r["end"], r["quote"]) for r in rows] == [(c.start, c.end, c.quote) for c in expected]
     assert {r["doc"] for r in rows} == {path.name}
     assert Document.objects.count() == 0
-    required = {"doc", "id", "sentence", "quote", "claimant_mention", "claimant", "side", "stance", "claim_type",
-                "event_date", "time", "locations", "responds_to", "start", "end", "confidence"}
+    required = {
+        "doc",
+        "id",
+        "sentence",
+        "quote",
+        "claimant_mention",
+        "claimant",
+        "side",
+        "stance",
+        "claim_type",
+        "event_date",
+        "time",
+        "locations",
+        "responds_to",
+        "start",
+        "end",
+        "confidence",
+    }
     assert all(required <= row.keys() for row in rows)
 
 
@@ -120,9 +136,20 @@ def test_retag_default_only_touches_other_tagger_versions(actors):
 
 def generated_snapshot():
     """Generated rows with ids replaced by positions, so two runs compare."""
-    rows = list(Claim.objects.order_by("pk").values_list("pk", "document_id", "quote", "claimant_id", "side",
-                                                        "stance", "claim_type", "event_date", "verdict",
-                                                        "responds_to_id"))
+    rows = list(
+        Claim.objects.order_by("pk").values_list(
+            "pk",
+            "document_id",
+            "quote",
+            "claimant_id",
+            "side",
+            "stance",
+            "claim_type",
+            "event_date",
+            "verdict",
+            "responds_to_id",
+        )
+    )
     position = {row[0]: n for n, row in enumerate(rows)}
     documents = {d: n for n, d in enumerate(dict.fromkeys(row[1] for row in rows))}
     return [(documents[row[1]], *row[2:-1], position.get(row[-1])) for row in rows]

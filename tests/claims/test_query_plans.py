@@ -40,7 +40,7 @@ def plans_for(client, url):
 
 
 def test_admin_list_queries_use_indexes(client, large_table):
-    client.force_login(get_user_model().objects.create_superuser("plans", password="plans-password-1"))  # noqa: S106
+    client.force_login(get_user_model().objects.create_superuser("plans", password="plans-password-1"))
     for url in LISTS:
         plans = plans_for(client, url)
         assert plans, url

@@ -23,10 +23,12 @@ SAMPLE = (
 
 @pytest.fixture
 def two_sides(db):
-    services.actors_load(records=[
-        {"name": "Ruritanian MoD", "side": "ruritania", "aliases": ["Ministry of Defence of Ruritania"]},
-        {"name": "Bordurian authorities", "side": "borduria", "aliases": ["Borduria"]},
-    ])
+    services.actors_load(
+        records=[
+            {"name": "Ruritanian MoD", "side": "ruritania", "aliases": ["Ministry of Defence of Ruritania"]},
+            {"name": "Bordurian authorities", "side": "borduria", "aliases": ["Borduria"]},
+        ]
+    )
 
 
 def test_document_ingest_stores_text_and_extracts(two_sides):

@@ -1,18 +1,31 @@
 """Tasks on their own, and on the real stack: Redis broker and worker processes."""
 
+import subprocess
+import sys
+
 import pytest
 
-from claims import services, tasks
+from claims import selectors, services, tasks
 from claims.extraction import extract
 from claims.models import Claim, Document
 from claims.selectors import actor_registry
-from tests.conftest import CORPUS, wait_until
+from tests.conftest import CORPUS, ROOT, service_env, wait_until
 from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CLAIM_ROW = ("document_id", "start", "end", "quote", "claimant_id", "side", "stance", "claim_type", "event_date",
-             "tagger_version")
+CLAIM_ROW = (
+    "document_id",
+    "start",
+    "end",
+    "quote",
+    "claimant_id",
+    "side",
+    "stance",
+    "claim_type",
+    "event_date",
+    "tagger_version",
+)
 
 
 def corpus_text(name="001_f97f991389789e1e.txt"):
@@ -28,6 +41,7 @@ def extracted_and_tagged(document_id):
         document = Document.objects.get(pk=document_id)
         done = document.status in (Document.Status.EXTRACTED, Document.Status.FAILED)
         return done and not document.claims.filter(tagger_version="").exists() and document
+
     return check
 
 
@@ -108,23 +122,27 @@ def test_two_workers_running_the_same_tasks_store_rows_once(actors, use_broker, 
     ids = list(Claim.objects.values_list("pk", flat=True))
     for _ in range(3):
         tasks.pretag_claims.delay(claim_ids=ids)
-    wait_until(lambda: services.selectors.broker_queue_length() == 0, timeout=30)
+    wait_until(lambda: selectors.broker_queue_length() == 0, timeout=30)
     assert [row[1:] for row in claim_rows()] == single
 
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_worker_killed_mid_extraction_is_redelivered_and_completes_once(actors, use_broker, broker_url,
-                                                                        start_worker):
+def test_worker_killed_mid_extraction_is_redelivered_and_completes_once(actors, use_broker, broker_url, start_worker):
     # Short timeouts so that redelivery happens within the test.
-    timeouts = {"CELERY_VISIBILITY_TIMEOUT": "4", "CLAIMDESK_STUCK_AFTER_SECONDS": "2",
-                "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1"}
+    timeouts = {
+        "CELERY_VISIBILITY_TIMEOUT": "4",
+        "CLAIMDESK_STUCK_AFTER_SECONDS": "2",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    }
     text = "\n\n".join([corpus_text()] * 20)  # about 1 MB: seconds of extraction
     use_broker(broker_url)
     first = start_worker(**timeouts)
     document = services.document_ingest(raw=text).document
-    wait_until(lambda: Document.objects.get(pk=document.pk).status == Document.Status.EXTRACTING, timeout=30,
-               interval=0.05)
+    wait_until(
+        lambda: Document.objects.get(pk=document.pk).status == Document.Status.EXTRACTING, timeout=30, interval=0.05
+    )
     first.kill()
     assert Document.objects.get(pk=document.pk).status == Document.Status.EXTRACTING
 
@@ -134,3 +152,19 @@ def test_worker_killed_mid_extraction_is_redelivered_and_completes_once(actors, 
     assert document.status == Document.Status.EXTRACTED
     assert document.attempts == 2
     assert document.claims.count() == len(expected)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_ingest_wait_returns_once_workers_are_done(actors, broker_url, start_worker):
+    start_worker()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "ingest", "--wait", str(CORPUS)],
+        cwd=ROOT, env=service_env(broker_url), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    claims = Claim.objects.count()
+    assert result.stdout.splitlines()[-1] == f"Documents: 2 new, 0 already known, 0 failed. Claims created: {claims}."
+    assert set(Document.objects.values_list("status", flat=True)) == {Document.Status.EXTRACTED}
+    assert Claim.objects.filter(tagger_version="").count() == 0
+    assert "Extracting: 100%" in result.stderr

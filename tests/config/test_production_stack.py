@@ -24,7 +24,7 @@ def free_port() -> int:
 
 def get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -49,15 +49,26 @@ def production_env(broker_url, tmp_path):
         WORKER_CONCURRENCY="1",
         PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     )
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
-                   env=env, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     return env
 
 
 def test_procfile_stack_serves_requests_and_runs_tasks(actors, production_env, tmp_path):
     log = (tmp_path / "honcho.log").open("wb")
-    stack = subprocess.Popen([sys.executable, "-m", "honcho", "start", "-f", "Procfile"], cwd=ROOT,
-                             env=production_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    stack = subprocess.Popen(
+        [sys.executable, "-m", "honcho", "start", "-f", "Procfile"],
+        cwd=ROOT,
+        env=production_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{production_env['PORT']}"
     try:
         wait_until(lambda: get(f"{base}/healthz")[0] == 200, timeout=60)
@@ -69,10 +80,15 @@ def test_procfile_stack_serves_requests_and_runs_tasks(actors, production_env, t
         assert get(f"{base}/static/admin/css/base.css")[0] == 200
         assert get(f"{base}/admin/claims/claim/")[0] == 200  # redirected to the login page
 
-        subprocess.run([sys.executable, "manage.py", "ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt")],
-                       cwd=ROOT, env=production_env, check=True, timeout=60, capture_output=True)
-        document = wait_until(lambda: Document.objects.filter(status=Document.Status.EXTRACTED).first(),
-                              timeout=60)
+        subprocess.run(
+            [sys.executable, "manage.py", "ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt")],
+            cwd=ROOT,
+            env=production_env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+        )
+        document = wait_until(lambda: Document.objects.filter(status=Document.Status.EXTRACTED).first(), timeout=60)
         assert document.claim_count == document.claims.count()
         wait_until(lambda: not document.claims.filter(tagger_version="").exists(), timeout=30)
     finally:

@@ -9,7 +9,7 @@ from claims import services
 from claims.models import Claim
 from tests.conftest import CORPUS
 
-PASSWORD = "browser-test-password-1"  # noqa: S105
+PASSWORD = "browser-test-password-1"
 
 
 @pytest.fixture
@@ -22,8 +22,14 @@ def page(chromium_path, live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser.new_page()
         browser.close()

@@ -18,9 +18,11 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--count must be at least 1")
         started = time.monotonic()
-        with tqdm(total=count, desc="Generating", unit="claim", unit_scale=True, file=sys.stderr,
-                  disable=verbosity == 0) as bar:
+        with tqdm(
+            total=count, desc="Generating", unit="claim", unit_scale=True, file=sys.stderr, disable=verbosity == 0
+        ) as bar:
             documents, claims = generate(count=count, seed=seed, progress=bar.update)
         elapsed = time.monotonic() - started
-        self.stdout.write(f"Generated {claims} claims in {documents} documents in {elapsed:.1f} s "
-                          f"({claims / elapsed:,.0f} claims/s).")
+        self.stdout.write(
+            f"Generated {claims} claims in {documents} documents in {elapsed:.1f} s ({claims / elapsed:,.0f} claims/s)."
+        )

@@ -30,8 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, publisher, wait, timeout, verbosity, **options):
         sources = list(_expand(paths))
         summary, created = Summary(), []
-        bar = tqdm(sources, desc="Ingesting", unit="file", disable=len(sources) < 2 or verbosity == 0,
-                   file=sys.stderr)
+        bar = tqdm(sources, desc="Ingesting", unit="file", disable=len(sources) < 2 or verbosity == 0, file=sys.stderr)
         for name, read in bar:
             try:
                 result = document_ingest(raw=read(), source_name=name, publisher=publisher)
@@ -46,8 +45,10 @@ class Command(BaseCommand):
             created.append(result.document.pk)
             if result.queued is False:
                 summary.deferred += 1
-                bar.write(self.style.WARNING(f"{name}: stored; the broker is unreachable, "
-                                             "extraction is queued for later"), file=sys.stderr)
+                bar.write(
+                    self.style.WARNING(f"{name}: stored; the broker is unreachable, extraction is queued for later"),
+                    file=sys.stderr,
+                )
         bar.close()
         if wait and created:
             self._wait(created, timeout)
@@ -72,8 +73,10 @@ class Command(BaseCommand):
     def _report(self, summary, created):
         claims = Claim.objects.filter(document__in=created).count() if created else 0
         failed_extractions = Document.objects.filter(pk__in=created, status=Document.Status.FAILED).count()
-        line = (f"Documents: {summary.new} new, {summary.known} already known, {summary.failed} failed. "
-                f"Claims created: {claims}.")
+        line = (
+            f"Documents: {summary.new} new, {summary.known} already known, {summary.failed} failed. "
+            f"Claims created: {claims}."
+        )
         if failed_extractions:
             line += f" Extraction failed for {failed_extractions} documents (see the admin)."
         if summary.deferred:

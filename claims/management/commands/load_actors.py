@@ -24,4 +24,6 @@ class Command(BaseCommand):
             created, updated = actors_load(records=records)
         except RegistryError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        self.stdout.write(f"Actors: {created} created, {updated} updated, {len(records) - created - updated} unchanged.")
+        self.stdout.write(
+            f"Actors: {created} created, {updated} updated, {len(records) - created - updated} unchanged."
+        )

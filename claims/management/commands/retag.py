@@ -15,8 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="every untouched claim, whatever its tagger version")
-        parser.add_argument("--document", type=int, action="append", dest="documents", metavar="ID",
-                            help="only claims of this document (repeatable)")
+        parser.add_argument(
+            "--document",
+            type=int,
+            action="append",
+            dest="documents",
+            metavar="ID",
+            help="only claims of this document (repeatable)",
+        )
         parser.add_argument("--side", help="only claims of this side")
         parser.add_argument("--sync", action="store_true", help="tag in this process instead of queueing batches")
 
@@ -29,8 +35,13 @@ class Command(BaseCommand):
         if side:
             claims = claims.filter(side=side)
         eligible = claims.filter(tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED)
-        with tqdm(total=eligible.count(), desc="Re-tagging" if sync else "Queueing", unit="claim",
-                  file=sys.stderr, disable=verbosity == 0) as bar:
+        with tqdm(
+            total=eligible.count(),
+            desc="Re-tagging" if sync else "Queueing",
+            unit="claim",
+            file=sys.stderr,
+            disable=verbosity == 0,
+        ) as bar:
             try:
                 done = services.claims_retag(claims=claims, sync=sync, progress=bar.update)
             except services.RetagError as exc:
