@@ -1,7 +1,7 @@
 """Rule-based claim extraction: a pure function of text and actor registry.
 
-    registry = Registry.from_file(DEFAULT_REGISTRY_PATH)
-    claims = extract(normalize_text(raw).text, registry, document_date=None)
+registry = Registry.from_file(DEFAULT_REGISTRY_PATH)
+claims = extract(normalize_text(raw).text, registry, document_date=None)
 """
 
 from pathlib import Path

@@ -16,17 +16,19 @@ from .registry import THIRD_PARTY, Actor, Registry, key_tokens
 
 _HISTORY = 40
 _COORDINATION = re.compile(r",?\s+and\s+|,\s+(?=[^,]*\band\b)")
-_DETERMINERS = frozenset("the a an both some several its their his her".split())
+_DETERMINERS = frozenset(["the", "a", "an", "both", "some", "several", "its", "their", "his", "her"])
 _SPOKESPERSON = re.compile(
     r"(?:an?\s+|the\s+)?(?:\w+\s+)?(?:spokes(?:man|woman|person)|representative|official|"
     r"officials|source|sources|correspondent|reporter|envoy)\s+(?:for|of|from|at|with)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Claimant:
+    """A resolved source (treated as immutable once made)."""
+
     mention: str | None
     name: str
     known: bool
@@ -223,8 +225,8 @@ class Resolver:
 
 
 def split_coordination(text: str) -> list[str]:
-    """["Azerbaijani authorities", "Turkish authorities"] for "Azerbaijani and
-    Turkish authorities"; a single item when there is no coordination."""
+    """["Northern authorities", "Southern authorities"] for "Northern and
+    Southern authorities"; a single item when there is no coordination."""
     if " and " not in text:
         return [text]
     words = text.split()
@@ -252,7 +254,7 @@ def proposed_name(text: str) -> str:
     while len(words) > 1 and words[0].lower() in _DETERMINERS:
         words = words[1:]
     name = " ".join(words).strip(" ,;:\"'")
-    if name.endswith(("'s", "’s")):
+    if name.endswith(("'s", "\u2019s")):
         name = name[:-2]
     return name[:1].upper() + name[1:] if name else text
 

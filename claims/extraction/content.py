@@ -32,10 +32,11 @@ _LEADING = re.compile(
     re.IGNORECASE,
 )
 _ACTION_CUT = re.compile(rf",?\s+and\s+(?:then\s+|later\s+|also\s+)?(?:{SOURCE_ACTIONS})\b")
-_TRAILING = " \t\n,;:.—–-"
-_DANGLING_WORDS = frozenset("that which who and but or while as where when with of".split())
+_TRAILING = " \t\n,;:.\u2014\u2013-"
+_DANGLING_WORDS = frozenset(["that", "which", "who", "and", "but", "or", "while", "as", "where", "when", "with", "of"])
+_LABEL = re.compile(r",\s+(?:an?|the|this)\s+(?:accusation|allegation|claim|charge|assertion)s?\s*$", re.IGNORECASE)
 _ANSWER_END = re.compile(r",\s+(?:while|whereas|but|although)\b")
-_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»"}
+_QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
 
 def strip_leading(text: str, start: int, end: int) -> int:
@@ -61,19 +62,22 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             start, end = start + 1, inner_end
             while end > start and text[end - 1] in _TRAILING:
                 end -= 1
-    if end > start and text[end - 1] in "\"”'’" and _unbalanced(text, start, end):
+    if end > start and text[end - 1] in "\"\u201d'\u2019" and _unbalanced(text, start, end):
         end -= 1
+    label = _LABEL.search(text, start, end)
+    if label is not None:
+        end = label.start()  # "..., an accusation" labels the claim, it is not part of it
     while end > start:
         cut = text.rfind(" ", start, end)
         if cut <= start or text[cut + 1 : end].lower() not in _DANGLING_WORDS:
             break
-        end = cut  # "... in areas of Armenia that" loses its dangling "that"
+        end = cut  # "... in areas of Northland that" loses its dangling "that"
     return start, end
 
 
 def _unbalanced(text: str, start: int, end: int) -> bool:
     piece = text[start:end]
-    return piece.count('"') % 2 == 1 or piece.count("”") > piece.count("“")
+    return piece.count('"') % 2 == 1 or piece.count("\u201d") > piece.count("\u201c")
 
 
 def cut_source_actions(text: str, start: int, end: int) -> int:

@@ -14,9 +14,7 @@ from datetime import date, timedelta
 
 from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS
 
-_MONTH = "|".join(
-    sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True)
-)
+_MONTH = "|".join(sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True))
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _RELATIVE = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 _DATES = re.compile(
@@ -32,7 +30,8 @@ _DATES = re.compile(
 # character class lets the regex engine skip ahead instead of trying every
 # alternative at every position.
 _TRIGGER = re.compile(
-    r"[JFMASONDdwn0-9](?:(?<=[JFMASOND])(?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec|AN|EB|AR|PR|AY|UN|UL|UG|EP|CT|OV|EC)"
+    r"[JFMASONDdwn0-9](?:(?<=[JFMASOND])(?:anuary|ebruary|arch|pril|ay|une|uly|ugust|eptember|ctober|"
+    r"ovember|ecember|an|eb|ar|pr|un|ul|ug|ept?|ct|ov|ec)\b"
     r"|(?<=\d)(?:st|nd|rd|th|\d{3}-\d)|(?<=\sd)ays?\b|(?<=\sw)eeks?\b|(?<=\sn)ight\b)"
 )
 _MONTH_ONLY = re.compile(rf"\b(?P<m>{_MONTH})\b(?:\s+(?P<y>\d{{4}}))?")
@@ -79,7 +78,7 @@ class DateTracker:
         if absolute:
             return absolute[0]
         match = _MONTH_ONLY.search(heading)
-        if match is None or self.year is None and not match.group("y"):
+        if match is None or (self.year is None and not match.group("y")):
             return None
         year = int(match.group("y") or self.year)
         return _make(year, MONTHS[match.group("m").lower()], 1)

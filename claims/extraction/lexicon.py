@@ -7,6 +7,12 @@ the registry, places are found by shape.
 
 import re
 
+
+def words(text: str) -> list[str]:
+    """The whitespace-separated words of a word list written as one string."""
+    return text.split()
+
+
 # --- attribution cues -------------------------------------------------------
 
 # Verb stems whose inflections introduce a reported proposition. The stance a
@@ -68,66 +74,87 @@ MEDIA_VERBS = (
     "posted|posts|posting|shared|shares|sharing|showed|shows|aired|airs|"
     "broadcast|broadcasts|circulated"
 )
-MEDIA_NOUNS = (
-    "footage|video|videos|images|image|photos|photographs|photo|pictures|"
-    "recordings|recording|clips|clip"
-)
+MEDIA_NOUNS = "footage|video|videos|images|image|photos|photographs|photo|pictures|recordings|recording|clips|clip"
 
 # Words between a subject and its verb that belong to neither.
 ADVERBS = frozenset(
-    """also then thus subsequently later initially officially formally further
-    again promptly repeatedly publicly previously earlier meanwhile now too
-    first separately immediately quickly jointly however soon reportedly
-    allegedly apparently reportedly once still yet late early likewise
-    similarly swiftly briefly finally separately already""".split()
+    words(
+        """
+        also then thus subsequently later initially officially formally further again
+        promptly repeatedly publicly previously earlier meanwhile now too first
+        separately immediately quickly jointly however soon reportedly allegedly
+        apparently reportedly once still yet late early likewise similarly swiftly
+        briefly finally separately already
+        """
+    )
 )
 AUXILIARIES = frozenset(
-    "has have had is was were are be been will would did does do shall can could "
-    "may might must not".split()
+    words(
+        """
+        has have had is was were are be been will would did does do shall can could may
+        might must not
+        """
+    )
 )
-PASSIVE_AUX = frozenset("is was were are be been being".split())
+PASSIVE_AUX = frozenset(["is", "was", "were", "are", "be", "been", "being"])
 
-PRONOUNS = frozenset("it he she they we who".split())
+PRONOUNS = frozenset(["it", "he", "she", "they", "we", "who"])
 PERSON_PRONOUNS = frozenset({"he", "she"})
 
 # Clause openers: a source's name never runs past them to the left.
 CLAUSE_WORDS = frozenset(
-    """that which who whom whose while whereas when where but as because since
-    although though if after before until with without whilst so than via
-    during following amid despite including against""".split()
+    words(
+        """
+        that which who whom whose while whereas when where but as because since although
+        though if after before until with without whilst so than via during following
+        amid despite including against
+        """
+    )
 )
 
 # Determiners and small words allowed inside a source's name.
 NP_FUNCTION = frozenset(
-    "the a an both its their his her some several one two three other each all "
-    "of for and & de la".split()
+    words(
+        """
+        the a an both its their his her some several one two three other each all of for
+        and & de la
+        """
+    )
 )
 # Lower-case words that can head or modify a source's name.
 SOURCE_WORDS = frozenset(
-    """authorities authority ministry ministries minister ministers official
-    officials source sources spokesman spokeswoman spokesperson spokespeople
-    correspondent correspondents reporter reporters journalist journalists
-    government governments army military forces force units unit president
-    presidents prime leader leaders leadership office command commander
-    commanders general staff agency agencies media outlet outlets service
-    services director head chief deputy observers observer experts expert
-    mission monitors witnesses witness eyewitnesses residents police
-    parties party side sides group groups council committee statement
-    spokesmen officers officer representative representatives envoy
-    ambassador embassy administration senior unofficial international third
-    local regional state federal foreign defence defense interior affairs
-    related secretary governor mayor press news channel channels newspaper
-    analysts analyst people activists volunteers doctors hospital hospitals
-    health emergency rescue workers team teams same latter former
-    separatists separatist rebels rebel militia militias fighters troops
-    soldiers defenders operator operators airport pentagon agents organization
-    organisation organizations monitoring""".split()
+    words(
+        """
+        authorities authority ministry ministries minister ministers official officials
+        source sources spokesman spokeswoman spokesperson spokespeople correspondent
+        correspondents reporter reporters journalist journalists government governments
+        army military forces force units unit president presidents prime leader leaders
+        leadership office command commander commanders general staff agency agencies
+        media outlet outlets service services director head chief deputy observers
+        observer experts expert mission monitors witnesses witness eyewitnesses
+        residents police parties party side sides group groups council committee
+        statement spokesmen officers officer representative representatives envoy
+        ambassador embassy administration senior unofficial international third local
+        regional state federal foreign defence defense interior affairs related
+        secretary governor mayor press news channel channels newspaper analysts analyst
+        people activists volunteers doctors hospital hospitals health emergency rescue
+        workers team teams same latter former separatists separatist rebels rebel
+        militia militias fighters troops soldiers defenders operator operators airport
+        pentagon agents organization organisation organizations monitoring navy naval
+        air marines guard guards coastguard gendarmerie insurgents militants guerrillas
+        paramilitaries villagers locals survivors medics
+        """
+    )
 )
 # Heads that refer back to an earlier source: "the Ministry", "the same army".
 COREF_HEADS = frozenset(
-    """ministry government president army military office agency command
-    service administration authorities prime minister leader spokesman
-    spokeswoman council committee mission""".split()
+    words(
+        """
+        ministry government president army military office agency command service
+        administration authorities prime minister leader spokesman spokeswoman council
+        committee mission
+        """
+    )
 )
 # Equivalent spellings when a short head is matched against an actor's names.
 COREF_EQUIVALENTS = {
@@ -140,9 +167,13 @@ COREF_EQUIVALENTS = {
 }
 # Source words that denote one person (for "he"/"she").
 PERSON_WORDS = frozenset(
-    """president minister leader spokesman spokeswoman spokesperson director
-    commander chief head governor mayor ambassador envoy secretary
-    correspondent reporter journalist expert analyst""".split()
+    words(
+        """
+        president minister leader spokesman spokeswoman spokesperson director commander
+        chief head governor mayor ambassador envoy secretary correspondent reporter
+        journalist expert analyst
+        """
+    )
 )
 # "both sides", "each side": one claim per belligerent side.
 BOTH_SIDES = re.compile(
@@ -151,18 +182,22 @@ BOTH_SIDES = re.compile(
     re.IGNORECASE,
 )
 
-ARTICLES = frozenset("the a an both".split())
+ARTICLES = frozenset(["the", "a", "an", "both"])
 # Capitalised words that are not names.
 NOT_NAMES = frozenset(
-    """the a an at in on by from to of for with after before during around about
-    approximately shortly subsequently meanwhile overnight later earlier early
-    late this that these those it its they their he she his her we our and but
-    or also then however according just when while since until in some both
-    each all one two three several many other another monday tuesday wednesday
-    thursday friday saturday sunday january february march april may june july
-    august september october november december gmt utc am pm local time there
-    here if as concurrently furthermore moreover additionally separately
-    following approximately around roughly nearly almost local""".split()
+    words(
+        """
+        the a an at in on by from to of for with after before during around about
+        approximately shortly subsequently meanwhile overnight later earlier early late
+        this that these those it its they their he she his her we our and but or also
+        then however according just when while since until in some both each all one two
+        three several many other another monday tuesday wednesday thursday friday
+        saturday sunday january february march april may june july august september
+        october november december gmt utc am pm local time there here if as concurrently
+        furthermore moreover additionally separately following approximately around
+        roughly nearly almost local
+        """
+    )
 )
 
 # --- content shaping ----------------------------------------------------------
@@ -228,7 +263,7 @@ TYPE_WORDS = {
         counter-offensive hostilities clash clashes clashed fighting battle battles combat
         targeted targeting hit aggression artillery munitions weapons raid raids ambush
         ambushed skirmish skirmishes explosion explosions warfare sabotage barrage mortar
-        mortars""",
+        mortars gunfire shooting shots rammed ramming sniper snipers""",
     "ceasefire": "ceasefire cease-fire truce armistice",
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
@@ -287,8 +322,12 @@ TYPE_PHRASES = (
 )
 # Words that may open a clause about intentions (see MODAL_CLAUSE).
 MODAL_WORDS = frozenset(
-    "would will could might may shall intends intend plans plan threaten threatens "
-    "threatened vows vow right ready prepared willing".split()
+    words(
+        """
+        would will could might may shall intends intend plans plan threaten threatens
+        threatened vows vow right ready prepared willing
+        """
+    )
 )
 
 # A clause about what someone would or will do states no event: drop it
@@ -363,23 +402,34 @@ FOREIGN_ZONES = ("gmt", "utc", "moscow time", "cet", "est", "zulu")
 # --- sentences --------------------------------------------------------------
 
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof gen lt col maj capt sgt cpl pte adm cmdr brig gov sen
-    rep st mt ft no nos vs etc e.g i.e u.s u.k u.n cf approx est jan feb mar apr
-    jun jul aug sep sept oct nov dec inc ltd co corp dept univ fig al jr sr vol
-    pp p op gen. rev hon pres""".split()
+    words(
+        """
+        mr mrs ms dr prof gen lt col maj capt sgt cpl pte adm cmdr brig gov sen rep st
+        mt ft no nos vs etc e.g i.e u.s u.k u.n cf approx est jan feb mar apr jun jul
+        aug sep sept oct nov dec inc ltd co corp dept univ fig al jr sr vol pp p op gen.
+        rev hon pres
+        """
+    )
 )
 
 # --- locations --------------------------------------------------------------
 
 LOCATION_PREPOSITIONS = frozenset(
-    """in near at on around towards toward of from into to over across outside
-    inside within between along via through beyond behind onto upon""".split()
+    words(
+        """
+        in near at on around towards toward of from into to over across outside inside
+        within between along via through beyond behind onto upon
+        """
+    )
 )
-# Suffixes stripped from place names ("Goranboy District" -> "Goranboy").
+# Suffixes stripped from place names ("Ostra District" -> "Ostra").
 PLACE_SUFFIXES = frozenset(
-    """district districts province provinces region regions oblast oblasts
-    raion rayon governorate governorates county counties municipality
-    prefecture canton""".split()
+    words(
+        """
+        district districts province provinces region regions oblast oblasts raion rayon
+        governorate governorates county counties municipality prefecture canton
+        """
+    )
 )
 # Capitalised words that end a demonym or adjective rather than a place.
 DEMONYM_ENDINGS = ("ian", "ani", "ish", "ese", "ean", "ic", "i", "ean", "an")

@@ -1,6 +1,6 @@
 """Stage 6: which earlier claim a denial or confirmation answers.
 
-A content-less answer ("Azerbaijan issued a denial", "footage showing this")
+A content-less answer ("Northland issued a denial", "footage showing this")
 answers the nearest earlier claim from another source, preferring, within
 that sentence, one that names the denier (the accusation it rejects). An
 answer with content of its own ("denied reports of retaking territory")
@@ -12,22 +12,26 @@ import re
 from dataclasses import dataclass
 
 from .classify import classify
+from .lexicon import words
 from .registry import Registry
 
 _WINDOW = 30
 _MAX_SENTENCES = 10
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
-    """that this these those with from into have been were their there which
-    while forces said stated reports claims denied denies denial confirmed
-    allegations statements also after before would about against them they
-    being other over under since during
-    """.split()
+    words(
+        """
+        that this these those with from into have been were their there which while
+        forces said stated reports claims denied denies denial confirmed allegations
+        statements also after before would about against them they being other over
+        under since during
+        """
+    )
 )
-_NAME = re.compile(r"[A-Z][\w'’-]+")
+_NAME = re.compile(r"[A-Z][\w'\u2019-]+")
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
 _HINT = re.compile(
-    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*?)(?:'s|’s)?\s+(?:statements?|claims?|reports?|"
+    r"([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*?)(?:'s|\u2019s)?\s+(?:statements?|claims?|reports?|"
     r"allegations?|accusations?)\b"
 )
 
@@ -99,7 +103,7 @@ def _pronoun_without_antecedent(claims: list[Answer], n: int) -> bool:
 
 
 def _hinted(claim: Answer, candidates: list[Answer], registry: Registry) -> list[Answer] | None:
-    """'Azerbaijan's statements', 'Armenian reports': keep that side's claims."""
+    """'Northland's statements', 'Southern reports': keep that side's claims."""
     match = _HINT.search(claim.content)
     if match is None:
         return None

@@ -1,42 +1,48 @@
 """Place names in a proposition, found by shape rather than by gazetteer.
 
-A place is a run of capitalised words that is not a demonym ("Armenian
+A place is a run of capitalised words that is not a demonym ("Southern
 positions"), an organisation or unit ("Mountain Rifle Regiment"), a title
-("President of X"), a weapon ("a Tochka-U", "with Smerch") or a month.
-Runs split at dashes and slashes ("Madagiz–Talış"); district-like suffixes
-are dropped ("Goranboy District" -> "Goranboy").
+("President of X"), a weapon ("a Scud-B", "with rockets") or a month.
+Runs split at en dashes and slashes ("Dorn/Velka"); district-like suffixes
+are dropped ("Ostra District" -> "Ostra").
 """
 
 import re
 
-from .lexicon import NOT_NAMES, PLACE_SUFFIXES, SOURCE_WORDS
+from .lexicon import NOT_NAMES, PLACE_SUFFIXES, SOURCE_WORDS, words
 from .registry import Registry
 from .tokens import LOWER, TEXT, Token, tokenize
 
 _DEMONYM_ENDINGS = ("ian", "ani", "ish", "ese", "ean", "ians", "anis", "eans")
-_SPLIT = re.compile(r"[–/]")
-# Letters only, parts joined by dashes or slashes; no "Tochka-U" single letters.
-_NAME_SHAPE = re.compile(r"[^\W\d_]{2,}(?:[-–/'’.][^\W\d_]{2,})*")
+_SPLIT = re.compile(r"[\u2013/]")
+# Letters only, parts joined by dashes or slashes; no single-letter parts as in "Scud-B".
+_NAME_SHAPE = re.compile(r"[^\W\d_]{2,}(?:[-\u2013/'\u2019.][^\W\d_]{2,})*")
 _NOT_PLACE_WORDS = frozenset(
-    """regiment division battalion brigade corps army force forces group statement
-    conventions convention council committee ministry mod mofa agency service
-    news network union nations organization party command office hero president
-    minister mlrs airlines twitter facebook instagram telegram""".split()
+    words(
+        """
+        regiment division battalion brigade corps army force forces group statement
+        conventions convention council committee ministry mod mofa agency service news
+        network union nations organization party command office hero president minister
+        mlrs airlines twitter facebook instagram telegram
+        """
+    )
 )
 _NOT_PLACE = _NOT_PLACE_WORDS | SOURCE_WORDS
 # "Southland artillery": a name used as an adjective for a side's means.
 _MILITARY_NOUNS = frozenset(
-    """artillery drones drone aircraft jets jet planes helicopters tanks tank missiles
-    missile rockets rocket positions position units vehicles convoy airspace navy
-    air border""".split()
+    words(
+        """
+        artillery drones drone aircraft jets jet planes helicopters tanks tank missiles
+        missile rockets rocket positions position units vehicles convoy airspace navy
+        air border
+        """
+    )
 )
 # Words before a run that make it a thing rather than a place.
 _THING_MARKERS = frozenset({"a", "an", "with", "using", "by", "via"})
 
 
-def find_locations(
-    text: str, registry: Registry | None = None, tokens: list[Token] | None = None
-) -> tuple[str, ...]:
+def find_locations(text: str, registry: Registry | None = None, tokens: list[Token] | None = None) -> tuple[str, ...]:
     """Places named in `text` (or in `tokens`, when the caller has them)."""
     if tokens is None:
         tokens = tokenize(text)
@@ -92,7 +98,7 @@ def _is_demonym(word: str, registry: Registry | None) -> bool:
         return True
     if registry is None or registry.word_actor(lower) is None:
         return False
-    return registry.lookup(word) is None  # "Armenian" is a demonym, "Armenia" a place
+    return registry.lookup(word) is None  # "Northlandic" is a demonym, "Northland" a place
 
 
 def _clean(words: list[str]) -> list[str]:

@@ -34,5 +34,5 @@ def claim_to_record(claim: ExtractedClaim, *, doc: str, id_prefix: str) -> dict:
 
 
 def id_prefix_for(filename: str) -> str:
-    """"s" plus the first three characters of the file name: 001_x.txt -> s001."""
+    """ "s" plus the first three characters of the file name: 001_x.txt -> s001."""
     return "s" + filename[:3]

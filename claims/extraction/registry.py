@@ -1,7 +1,7 @@
 """The actor registry: canonical sources, their sides and their aliases.
 
 Lookups are case- and article-insensitive and work on token n-grams, so an
-alias is found inside a longer mention ("Azerbaijani President Ilham Aliyev")
+alias is found inside a longer mention ("Northland President Ivo Brandt")
 with one dictionary probe per n-gram.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from .lexicon import PERSON_WORDS
 
 THIRD_PARTY = "third_party"
-_KEY_TOKEN = re.compile(r"\w+(?:[-–.]\w+)*|'s\b")
+_KEY_TOKEN = re.compile(r"\w+(?:[-\u2013.]\w+)*|'s\b")
 _LEADING = frozenset({"the", "a", "an", "both"})
 # Shortest single-word alias usable as a stem for demonyms (Iran -> Iranian).
 _MIN_STEM = 4
@@ -31,7 +31,7 @@ class Actor:
 
 def key_tokens(text: str) -> tuple[str, ...]:
     """Lower-case tokens of a name with quotes, apostrophes and articles unified."""
-    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     tokens = _KEY_TOKEN.findall(text)
     start = 0
     while start < len(tokens) - 1 and tokens[start] in _LEADING:
@@ -124,7 +124,7 @@ class Registry:
         return found
 
     def stem_actor(self, word: str) -> Actor | None:
-        """Actor whose one-word alias is the stem of `word` (Armenian -> Armenia)."""
+        """Actor whose one-word alias is the stem of `word` (Ukrainian -> Ukraine)."""
         lower = word.lower()
         for size in range(len(lower), _MIN_STEM - 1, -1):
             actor = self._stems.get(lower[:size])

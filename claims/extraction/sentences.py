@@ -1,7 +1,7 @@
 """Stage 1: split the document into sentences with exact character offsets.
 
 Lines are blocks (a timeline keeps one paragraph a line; a heading is a line
-of its own), and within a line a sentence ends at `.`, `!`, `?` or `…`
+of its own), and within a line a sentence ends at `.`, `!`, `?` or an ellipsis
 followed by space and a capital, a digit or an opening quote, unless the
 word before the full stop is an abbreviation or an initial. Clock times and
 decimals never end a sentence because no space follows their punctuation.
@@ -19,9 +19,9 @@ _MIN_CUT = 200
 
 _LINE = re.compile(r"[^\n]+")
 # The look-behind makes a run of terminators match once, from its start.
-_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*(?=\s)")
+_END = re.compile(r"(?<![.!?\u2026])[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
 _HEADING = re.compile(r"\s*(?:={1,6}|#{1,6})\s*\S")
-_OPENERS = "\"'“‘«([¿¡"
+_OPENERS = "\"'\u201c\u2018\u00ab([¿¡"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,6 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     if len(word) == 1:
         # An initial stands alone ("J. Smith"); "TOS-1A." ends a sentence.
-        alone = begin == 0 or text[begin - 1].isspace() or text[begin - 1] in "(\"'“"
+        alone = begin == 0 or text[begin - 1].isspace() or text[begin - 1] in "(\"'\u201c"
         return word.isupper() and alone
     return word.lower() in ABBREVIATIONS

@@ -59,10 +59,10 @@ def normalize_text(raw: bytes | str) -> NormalizedText:
         text, invalid = _decode(bytes(raw))
     else:
         text = str(raw)
+    binary = _looks_binary(text)
     nul_removed = "\x00" in text
     if nul_removed:
         text = text.replace("\x00", "")
-    binary = _looks_binary(text)
     newlines = "\r" in text
     if newlines:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -87,12 +87,28 @@ def normalize_text(raw: bytes | str) -> NormalizedText:
 def _decode(data: bytes) -> tuple[str, bool]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), False
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), True
+        pass
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        return utf16, False
+    return data.decode("utf-8", errors="replace"), True
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 text with a byte-order mark, if the bytes really are that."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:4096]
+    # Junk that happens to start with a mark decodes to unrelated scripts.
+    latin = sum(1 for ch in sample if ch < "\u0250" or ch.isspace())
+    return text if sample and latin * 2 >= len(sample) else None
 
 
 def _looks_binary(text: str) -> bool:
@@ -100,7 +116,8 @@ def _looks_binary(text: str) -> bool:
     sample = text[:4096]
     if not sample:
         return False
-    controls = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
+    # Replacement characters are a decoding problem, not binary content.
+    controls = len(_CONTROL.findall(sample)) + sample.count("\x00")
     return controls * 10 > len(sample)
 
 

@@ -6,11 +6,13 @@ make up a name (capitalised words, determiners, words such as "ministry" or
 """
 
 import re
+
 from .lexicon import CLAUSE_WORDS, NOT_NAMES, NP_FUNCTION, PRONOUNS, SOURCE_WORDS
 
-_TOKEN = re.compile(r"\w+(?:[-–/.:'’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\w+(?:[-\u2013/.:'\u2019]\w+)*|[^\w\s]")
 MAX_NP = 16
-_QUOTE_MARKS = "\"“”"
+_NP_WORDS = (NP_FUNCTION | SOURCE_WORDS) - CLAUSE_WORDS
+_QUOTE_MARKS = '"\u201c\u201d'
 
 
 # A token is a plain tuple (start, end, text, lower): cheap to build by the
@@ -41,13 +43,15 @@ def is_name_word(token: Token) -> bool:
 
 
 def np_word(token: Token) -> bool:
-    if token[LOWER] in CLAUSE_WORDS:
-        return False
-    if token[LOWER] in NP_FUNCTION or token[LOWER] in SOURCE_WORDS:
+    lower = token[LOWER]
+    if lower in _NP_WORDS:
         return True
-    if token[TEXT][:1].isdigit():
+    if lower in CLAUSE_WORDS:
         return False
-    return is_name_word(token) or _name_part(token)
+    first = token[TEXT][0]
+    if first == lower[0]:  # not a capital: only hyphenated names qualify
+        return "-" in lower and _name_part(token)
+    return first.isalpha() and lower not in NOT_NAMES
 
 
 def _name_part(token: Token) -> bool:
@@ -77,7 +81,7 @@ def walk_np_left(tokens: list[Token], j: int) -> int:
 
 
 def _joins(tokens: list[Token], i: int) -> bool:
-    """Whether the "and" at i joins two names ("Armenia and Azerbaijan")."""
+    """Whether the "and" at i joins two names ("Northland and Southland")."""
     if i == 0 or i + 1 >= len(tokens):
         return False
     left, right = tokens[i - 1], tokens[i + 1]

@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 result = document_ingest(raw=read(), source_name=name, publisher=publisher)
             except (OSError, IngestError) as exc:
                 summary.failed += 1
-                bar.write(self.style.ERROR(f"{name}: {_reason(exc)}"), file=sys.stderr)
+                self._note(self.style.ERROR(f"{name}: {_reason(exc)}"))
                 continue
             if not result.created:
                 summary.known += 1
@@ -45,9 +45,8 @@ class Command(BaseCommand):
             created.append(result.document.pk)
             if result.queued is False:
                 summary.deferred += 1
-                bar.write(
-                    self.style.WARNING(f"{name}: stored; the broker is unreachable, extraction is queued for later"),
-                    file=sys.stderr,
+                self._note(
+                    self.style.WARNING(f"{name}: stored; the broker is unreachable, extraction is queued for later")
                 )
         bar.close()
         if wait and created:
@@ -55,6 +54,11 @@ class Command(BaseCommand):
         self._report(summary, created)
         if summary.failed:
             raise CommandError(f"{summary.failed} of {len(sources)} inputs failed")
+
+    def _note(self, message: str) -> None:
+        """A line on stderr that does not break the progress bar."""
+        with tqdm.external_write_mode(file=sys.stderr):
+            self.stderr.write(message)
 
     def _wait(self, document_ids, timeout):
         documents = Document.objects.filter(pk__in=document_ids)

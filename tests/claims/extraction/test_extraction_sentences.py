@@ -26,13 +26,17 @@ def test_split_sentences_ends_after_a_model_name_with_a_letter():
 
 
 def test_split_sentences_closing_quote_and_non_ascii():
-    text = 'He said "the town is ours." Şükürbəyli was quiet. Zəngilan fell.'
-    assert _texts(text) == ['He said "the town is ours."', "Şükürbəyli was quiet.", "Zəngilan fell."]
+    text = 'He said "the town is ours." \u015e\u00fck\u00fcrb\u0259yli was quiet. Z\u0259ngilan fell.'
+    assert _texts(text) == [
+        'He said "the town is ours."',
+        "\u015e\u00fck\u00fcrb\u0259yli was quiet.",
+        "Z\u0259ngilan fell.",
+    ]
 
 
 def test_split_sentences_headings_are_their_own_sentences():
     found = split_sentences("=== 4 October ===\nClashes continued.")
-    assert [(s.heading, s.start, s.end) for s in found] == [(True, 0, 17), (False, 18, 37)]
+    assert [(s.heading, s.start, s.end) for s in found] == [(True, 0, 17), (False, 18, 36)]
 
 
 def test_split_sentences_bounds_a_sentence_without_full_stops():

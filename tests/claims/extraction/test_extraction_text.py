@@ -9,8 +9,8 @@ def test_normalize_text_plain_string_is_unchanged():
 
 
 def test_normalize_text_decodes_utf8_bytes():
-    result = normalize_text("Zəngilan and Talış".encode())
-    assert result.text == "Zəngilan and Talış"
+    result = normalize_text("Z\u0259ngilan and Tal\u0131\u015f".encode())
+    assert result.text == "Z\u0259ngilan and Tal\u0131\u015f"
     assert result.invalid_utf8 is False
 
 
@@ -62,5 +62,4 @@ def test_normalize_text_empty_inputs():
 
 
 def test_normalize_text_applies_nfc():
-    assert normalize_text("Talı\u0307s").text == "Talı\u0307s"
-    assert normalize_text("e\u0301").text == "é"
+    assert normalize_text("Caf\u0065\u0301").text == "Café"

@@ -1,0 +1,473 @@
+"""Stage 2a: attribution cues in one sentence, each with its source and content start.
+
+Cues are found token by token: reporting verbs (any tense, participles,
+passives), "according to", "released footage showing", "issued a denial",
+"denied by X", and the adverbs "allegedly"/"reportedly". Each cue gets the
+source written next to it, or is marked as sharing the subject of an earlier
+clause; where its content ends is decided when the sentence's attributions
+are put together (see attributions.py).
+"""
+
+from dataclasses import dataclass
+
+from . import content as shape
+from .lexicon import (
+    ACCUSE_STEMS,
+    ADVERBS,
+    ASSERT_VERBS,
+    AUXILIARIES,
+    CONFIRM_VERBS,
+    DENY_VERBS,
+    MEDIA_NOUNS,
+    MEDIA_VERBS,
+    NEEDS_THAT,
+    PASSIVE_AUX,
+    PERFORMATIVE_OBJECTS,
+    PERSON_WORDS,
+    PRONOUNS,
+    SOURCE_WORDS,
+    words,
+)
+from .tokens import (
+    END,
+    LOWER,
+    START,
+    TEXT,
+    Token,
+    capitalized,
+    has_content_word,
+    is_word,
+    np_word,
+    walk_np_left,
+    walk_np_right,
+)
+
+ASSERT, DENY, CONFIRM = "assert", "deny", "confirm"
+
+
+def _forms() -> dict[str, tuple[str, str, bool]]:
+    table = {}
+    for groups, stance in ((ASSERT_VERBS, ASSERT), (DENY_VERBS, DENY), (CONFIRM_VERBS, CONFIRM)):
+        for stem, forms in groups.items():
+            for form in forms:
+                table[form] = (stem, stance, form.endswith("ing"))
+    return table
+
+
+CUE_FORMS = _forms()
+_MEDIA_VERBS = frozenset(MEDIA_VERBS.split("|"))
+_MEDIA_NOUNS = frozenset(MEDIA_NOUNS.split("|"))
+_ISSUE = frozenset({"issued", "issues", "issue", "issuing"})
+_CONTEXT_ADVERBS = frozenset({"allegedly", "reportedly"})
+CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS})
+_NOUN_MARKERS = frozenset(
+    ["the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "such", "any", "no", "our", "your"]
+)
+_THAT_BRIDGE = frozenset(
+    words(
+        """
+        via on in at to through during from after before over by earlier later today
+        yesterday again officially publicly repeatedly reporters journalists
+        """
+    )
+)
+_SPEAKERS = PERSON_WORDS | {"official", "officials", "source", "sources", "representative", "spokesperson"}
+PREPOSITIONS = frozenset(["from", "in", "at", "on", "for", "to", "with", "by", "near", "into"])
+_BRIDGE_WORDS = frozenset(
+    words(
+        """
+        the a an his her its their our page account statement statements interview
+        channel conference briefing press media social official website television tv
+        radio morning evening afternoon night day week message post video address speech
+        reporters journalists
+        """
+    )
+)
+_MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly", "supposedly"})
+_SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
+
+
+@dataclass(slots=True)
+class Attribution:
+    kind: str  # verb | according | agent | opponent | context
+    stance: str
+    cue: int  # token index of the cue word
+    source: tuple[int, int] | None = None  # char span of the mention
+    shared: bool = False  # subject of an earlier clause
+    shared_from: int | None = None  # index of that earlier attribution
+    shared_with: "Attribution | None" = None  # the same, kept through merges
+    region: int = 0  # where the preceding content has to stop
+    content_start: int = 0
+    content_end: int = -1  # -1 until bounded
+    quote_start: int | None = None  # whole-clause quotes (denials, confirmations)
+    fixed: bool = False  # content end known when found
+    participle: bool = False
+    anaphoric: bool = False
+    media: bool = False
+    lead: tuple[int, int] | None = None  # stripped time phrase, for dating
+    has_that: bool = False  # a "that"-clause follows the cue
+    stem: str = ""  # the reporting verb, when there is one
+    locations: tuple[str, ...] | None = None  # filled in once per attribution
+
+    @property
+    def quote(self) -> tuple[int, int]:
+        start = self.content_start if self.quote_start is None else self.quote_start
+        return start, self.content_end
+
+
+def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
+    lower = token[LOWER]
+    if lower == "according" and _next(tokens, i, 1) == "to":
+        return _according(sentence, tokens, i)
+    if lower in _ISSUE:
+        return _issued(tokens, i)
+    if lower in _MEDIA_VERBS:
+        return _media(tokens, i)
+    if lower in _CONTEXT_ADVERBS:
+        return Attribution("context", ASSERT, i, fixed=False)
+    if lower == "witnessed" and _next(tokens, i, 1) == "by":
+        return _agents(tokens, i, CONFIRM)
+    cue = CUE_FORMS.get(lower)
+    if cue is not None and (i == 0 or not capitalized(token)):
+        return _verb(sentence, tokens, i, *cue)
+    return None
+
+
+def _next(tokens: list[Token], i: int, step: int) -> str:
+    k = i + step
+    return tokens[k][LOWER] if 0 <= k < len(tokens) else ""
+
+
+# --- reporting verbs ----------------------------------------------------------
+
+
+def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
+    j, passive = _skip_auxiliaries(tokens, i - 1)
+    following = _next(tokens, i, 1)
+    if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
+        return None  # "the claim", "its statements": a noun, not a cue
+    if following == "of" and stem not in ACCUSE_STEMS:
+        return None  # "reports of", "claims of"
+    if following == "by" and stance != ASSERT:
+        return _agents(tokens, i, stance)
+    if passive:
+        return _passive(tokens, i, j, stance)
+    source, shared = _left_source(tokens, i, j, participle)
+    if source is None and not shared:
+        return None
+    start = _content_index(tokens, i + 1, stem)
+    if start is None:
+        return None
+    has_that = start > 0 and tokens[start - 1][LOWER] in ("that", "have")
+    if participle and not has_that and _next(tokens, start - 1, 1) in PREPOSITIONS:
+        return None  # "a correspondent reporting from the scene"
+    attribution = Attribution("verb", stance, i, participle=participle, shared=shared)
+    attribution.has_that, attribution.stem = has_that, stem
+    attribution.source = span_of(tokens, source)
+    attribution.content_start = tokens[start][START] if start < len(tokens) else len(sentence)
+    if stance != ASSERT:
+        attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+    return attribution
+
+
+def _skip_auxiliaries(tokens: list[Token], j: int) -> tuple[int, bool]:
+    passive = False
+    while j >= 0 and (tokens[j][LOWER] in ADVERBS or tokens[j][LOWER] in AUXILIARIES):
+        if tokens[j][LOWER] in PASSIVE_AUX:
+            passive = True
+        j -= 1
+    return j, passive
+
+
+def _left_source(tokens, i, j, participle):
+    """((first, last) token indices of the source, shares_subject)."""
+    if j < 0:
+        return None, participle
+    word = tokens[j][LOWER]
+    if word in ("and", "but", "or") or (word == "," and participle):
+        return None, True
+    if word == ",":
+        return _appositive(tokens, j), False
+    if word == "who" and j >= 2 and tokens[j - 1][TEXT] == ",":
+        return _np(tokens, j - 2), False
+    if word in PRONOUNS and word != "who":
+        return (j, j), False
+    if word != ")" and not np_word(tokens[j]):
+        return None, participle
+    found = _np(tokens, j)
+    if participle and (found is None or _next(tokens, found[0], -1) not in ("with", "without")):
+        return None, True  # "criticized X saying": X is the object, not the speaker
+    return found, False
+
+
+def _np(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    if j < 0:
+        return None
+    first = walk_np_left(tokens, j)
+    if first > j or not has_content_word(tokens, first, j + 1):
+        return None
+    if first >= 2 and tokens[first - 1][TEXT] == "," and _is_name(tokens, first, j):
+        head = walk_np_left(tokens, first - 2)
+        if head <= first - 2 and _has_source_word(tokens, head, first - 1):
+            return head, j
+    return first, j
+
+
+def _appositive(tokens: list[Token], comma: int) -> tuple[int, int] | None:
+    """'X, Y, stated': X with a name Y after it, or X alone after a description."""
+    opening = None
+    for k in range(comma - 1, max(-1, comma - 16), -1):
+        if tokens[k][TEXT] == ",":
+            opening = k
+            break
+        if not is_word(tokens[k]) and tokens[k][TEXT] not in "()-'\"":
+            break
+    if opening is None:
+        return _np(tokens, comma - 1)
+    head = _np(tokens, opening - 1)
+    if head is None:
+        return _np(tokens, comma - 1)
+    if _is_name(tokens, opening + 1, comma - 1) or _has_speaker_word(tokens, opening + 1, comma):
+        return head[0], comma - 1  # "Anton Belic, a spokesman for X," names its source
+    return head
+
+
+def _is_name(tokens: list[Token], first: int, last: int) -> bool:
+    return all(t[TEXT][0].isupper() for t in tokens[first : last + 1])
+
+
+def _has_speaker_word(tokens: list[Token], first: int, stop: int) -> bool:
+    """'a spokesman for X', 'the President of X': a description naming a speaker."""
+    return any(t[LOWER] in _SPEAKERS for t in tokens[first:stop])
+
+
+def _has_source_word(tokens: list[Token], first: int, stop: int) -> bool:
+    return any(t[LOWER] in SOURCE_WORDS for t in tokens[first:stop])
+
+
+def span_of(tokens: list[Token], indices: tuple[int, int] | None) -> tuple[int, int] | None:
+    if indices is None:
+        return None
+    return tokens[indices[0]][START], tokens[indices[1]][END]
+
+
+def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
+    """Token index where the reported content starts, or None for no claim."""
+    n = len(tokens)
+    if stem in ACCUSE_STEMS:
+        k = _skip_reciprocal(tokens, k)
+    if _next(tokens, k, 0) == "to" and _next(tokens, k, 1) == "have":
+        return k + 2
+    that = _that_ahead(tokens, k, stem)
+    if that is not None:
+        return that + 1
+    if stem in NEEDS_THAT:
+        return None
+    if k < n and tokens[k][TEXT] in (",", ":"):
+        k += 1
+    if stem in ("announce", "declare") and k < n:
+        rest = " ".join(t[LOWER] for t in tokens[k : k + 5])
+        if PERFORMATIVE_OBJECTS.match(rest):
+            return None
+    return k
+
+
+def _skip_reciprocal(tokens: list[Token], k: int) -> int:
+    pair = (_next(tokens, k, 0), _next(tokens, k, 1))
+    if pair in (("each", "other"), ("one", "another"), ("the", "other")):
+        k += 2
+        if _next(tokens, k, 0) in ("of", "for"):
+            k += 1
+    return k
+
+
+def _that_ahead(tokens: list[Token], k: int, stem: str) -> int | None:
+    """'claimed via Twitter at 08:03 that', 'wrote on his Facebook page that'."""
+    if _next(tokens, k, 0) == "that":
+        return k
+    if k >= len(tokens) or (tokens[k][LOWER] not in _THAT_BRIDGE and stem != "tell"):
+        return None
+    for m in range(k + 1, min(len(tokens), k + 8)):
+        token = tokens[m]
+        if token[LOWER] == "that":
+            return m
+        if not (capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS):
+            return None
+    return None
+
+
+def _passive(tokens: list[Token], i: int, j: int, stance: str):
+    if stance == ASSERT:
+        if _next(tokens, i, 1) == "to" and _next(tokens, i, 2) == "have":
+            return Attribution("context", ASSERT, i)
+        return None
+    if j < 0 or not _anaphoric_subject(tokens, j):
+        return None
+    attribution = Attribution("opponent", stance, i, fixed=True, anaphoric=True)
+    attribution.quote_start = tokens[_subject_start(tokens, j)][START]
+    attribution.content_start = attribution.quote_start
+    attribution.content_end = tokens[i][END]
+    return attribution
+
+
+def _anaphoric_subject(tokens: list[Token], j: int) -> bool:
+    word = tokens[j][LOWER]
+    if word in ("this", "it", "that", "which", "these", "those"):
+        return True
+    return word in ("claim", "claims", "report", "reports", "allegation", "allegations")
+
+
+def _subject_start(tokens: list[Token], j: int) -> int:
+    if j >= 1 and tokens[j - 1][LOWER] in ("the", "this", "these", "such"):
+        return j - 1
+    return j
+
+
+def _agents(tokens: list[Token], i: int, stance: str) -> list[Attribution]:
+    """'denied by Northland', 'acknowledged by X as well as by Y'."""
+    start = i
+    while start > 0 and tokens[start - 1][LOWER] in ADVERBS:
+        start -= 1
+    out, k, end = [], i + 2, tokens[i][END]
+    for _ in range(3):
+        stop = walk_np_right(tokens, k, len(tokens))
+        if stop <= k or not has_content_word(tokens, k, stop):
+            break
+        out.append((tokens[k][START], tokens[stop - 1][END]))
+        end = tokens[stop - 1][END]
+        k = _next_agent(tokens, stop)
+        if k is None:
+            break
+    return [_agent(tokens, i, stance, span, tokens[start][START], end) for span in out]
+
+
+def _next_agent(tokens: list[Token], k: int) -> int | None:
+    for m in range(k, min(len(tokens) - 1, k + 10)):
+        if tokens[m][LOWER] == "by" and tokens[m - 1][LOWER] in ("as", "and"):
+            return m + 1
+        if tokens[m][TEXT] in (";", "."):
+            return None
+    return None
+
+
+def _agent(tokens, i, stance, span, start, end) -> Attribution:
+    attribution = Attribution("agent", stance, i, source=span, fixed=True, anaphoric=True)
+    attribution.quote_start = start
+    attribution.content_start = start
+    attribution.content_end = end
+    return attribution
+
+
+# --- other cue shapes ---------------------------------------------------------
+
+
+def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    first = i + 2
+    stop = walk_np_right(tokens, first, len(tokens))
+    if stop <= first or not has_content_word(tokens, first, stop):
+        return None
+    attribution = Attribution("according", ASSERT, i, source=(tokens[first][START], tokens[stop - 1][END]))
+    comma = _comma_after(tokens, stop)
+    if comma is not None:
+        after = comma + 1
+        attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
+        return attribution
+    return _trailing_according(sentence, tokens, i, attribution)
+
+
+def _comma_after(tokens: list[Token], k: int) -> int | None:
+    for m in range(k, min(len(tokens), k + 8)):
+        if tokens[m][TEXT] == ",":
+            return m
+        if not is_word(tokens[m]):
+            return None
+    return None
+
+
+def _trailing_according(sentence, tokens, i, attribution) -> Attribution | None:
+    """'Y, according to X.': the content is the clause before."""
+    if i == 0 or tokens[i - 1][TEXT] != ",":
+        return None
+    end = tokens[i - 1][START]
+    begin = sentence.rfind(";", 0, end) + 1
+    attribution.content_start = shape.strip_leading(sentence, skip_space(sentence, begin), end)
+    attribution.content_end = end
+    attribution.lead = (begin, attribution.content_start)
+    attribution.fixed = True
+    return attribution
+
+
+def _issued(tokens: list[Token], i: int) -> Attribution | None:
+    k = i + 1
+    if _next(tokens, i, 1) in ("a", "an") and _next(tokens, i, 2) in ("denial", "official"):
+        k = i + 3 if _next(tokens, i, 2) == "denial" else i + 4
+        if _next(tokens, i, 2) == "official" and _next(tokens, i, 3) != "denial":
+            return None
+    elif _next(tokens, i, 1) == "denials":
+        k = i + 2
+    else:
+        return None
+    j, _ = _skip_auxiliaries(tokens, i - 1)
+    source, shared = _left_source(tokens, i, j, False)
+    if source is None and not shared:
+        return None
+    attribution = Attribution("verb", DENY, i, source=span_of(tokens, source), shared=shared)
+    attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+    attribution.content_start = tokens[k][START] if k < len(tokens) else tokens[k - 1][END]
+    attribution.anaphoric = True
+    return attribution
+
+
+def _media(tokens: list[Token], i: int) -> Attribution | None:
+    noun = _media_noun(tokens, i)
+    if noun is None:
+        return None
+    j, _ = _skip_auxiliaries(tokens, i - 1)
+    participle = tokens[i][LOWER].endswith("ing")
+    source, shared = _left_source(tokens, i, j, participle)
+    if source is None and not shared:
+        return None
+    confirms = any(t[LOWER].startswith(("confirm", "corroborat")) for t in tokens[i + 1 : noun])
+    start = _media_content(tokens, noun)
+    attribution = Attribution("verb", ASSERT, i, source=span_of(tokens, source), shared=shared)
+    attribution.participle, attribution.media = participle, True
+    attribution.content_start = tokens[start][START] if start < len(tokens) else tokens[noun][END]
+    if confirms or _is_pronoun_object(tokens, start):
+        attribution.stance, attribution.anaphoric = CONFIRM, True
+        attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+    return attribution
+
+
+def _media_noun(tokens: list[Token], i: int) -> int | None:
+    for k in range(i + 1, min(len(tokens), i + 5)):
+        if tokens[k][LOWER] in _MEDIA_NOUNS:
+            return k
+        if not is_word(tokens[k]):
+            return None
+    return None
+
+
+def _media_content(tokens: list[Token], noun: int) -> int:
+    k = noun + 1
+    while k < len(tokens) and (tokens[k][LOWER] in _MEDIA_HEDGES or tokens[k][TEXT] == ","):
+        k += 1
+    bridge = [t[LOWER] for t in tokens[k : k + 3]]
+    if bridge[:1] and bridge[0] in _SHOW:
+        return k + 1
+    if bridge[:2] in (["that", "showed"], ["that", "shows"], ["which", "showed"], ["which", "shows"]):
+        return k + 2
+    if len(bridge) == 3 and bridge[1] == "to" and bridge[2] == "show":
+        return k + 3  # "purported to show", "said to show"
+    return noun
+
+
+def _is_pronoun_object(tokens: list[Token], k: int) -> bool:
+    if k >= len(tokens) or tokens[k][LOWER] not in ("this", "it", "that", "the same"):
+        return False
+    return k + 1 >= len(tokens) or not is_word(tokens[k + 1])
+
+
+def skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
