@@ -70,7 +70,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    search_fields = ["=sha256", "source_name"]
+    search_fields = ["=sha256"]
     readonly_fields = [
         "sha256",
         "status",

@@ -123,6 +123,8 @@ class Claim(models.Model):
             models.Index(fields=["document", "start"], name="claim_document_idx"),
             # Claim list filtered by side and stance, newest first (admin, API).
             models.Index(fields=["side", "stance", "-id"], name="claim_side_stance_idx"),
+            # Claim list filtered by stance alone, newest first (admin, API).
+            models.Index(fields=["stance", "-id"], name="claim_stance_idx"),
             # Claim list filtered by verdict, newest first (review queue, admin, API).
             models.Index(fields=["verdict", "-id"], name="claim_verdict_idx"),
             # Claim list filtered by type, newest first (admin, API).

@@ -13,6 +13,7 @@ LISTS = [
     "/admin/claims/claim/?side=azerbaijan&stance__exact=deny",
     "/admin/claims/claim/?verdict__exact=confirmed",
     "/admin/claims/claim/?claim_type__exact=casualties",
+    "/admin/claims/claim/?stance__exact=confirm",
     "/admin/claims/claim/?side=armenia&stance__exact=assert&p=3",
     "/admin/claims/document/?status__exact=failed",
 ]
