@@ -87,6 +87,17 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     exclude = ["text"]
     actions = ["reextract"]
+    PREVIEW_CHARS = 5000
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "text_preview"]
+
+    @admin.display(description="text")
+    def text_preview(self, document):
+        text = document.text[: self.PREVIEW_CHARS]
+        more = len(document.text) - len(text)
+        suffix = f"\n… ({more:,} more characters)" if more > 0 else ""
+        return format_html('<pre style="white-space:pre-wrap;max-height:30em;overflow:auto">{}{}</pre>', text, suffix)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, document):

@@ -71,3 +71,10 @@ def test_admin_requires_login(client, db):
     response = client.get("/admin/claims/claim/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_document_page_previews_text_escaped(admin_client):
+    document = DocumentFactory(text="<b>Officials</b> said that the dam was hit. " * 300)
+    body = admin_client.get(f"/admin/claims/document/{document.pk}/change/").content.decode()
+    assert "&lt;b&gt;Officials&lt;/b&gt; said that the dam was hit." in body
+    assert f"({len(document.text) - 5000:,} more characters)" in body
