@@ -74,6 +74,7 @@ def test_requeue_stuck_documents_with_nothing_stuck(db):
     assert tasks.requeue_stuck_documents() == {"documents": 0, "pretag_batches": 0}
 
 
+@pytest.mark.postgres
 @pytest.mark.redis
 def test_ingest_with_broker_down_stays_pending_then_sweep_queues(actors, use_broker, broker_url, start_worker):
     use_broker("redis://127.0.0.1:1/0")  # nothing listens there
