@@ -51,3 +51,12 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Every benchmark on the real stack (PostgreSQL, Redis, workers, gunicorn, wrk); takes many minutes.
+# Prints one table and writes it to docs/benchmarks.md. Not part of `make test` (that runs smoke versions).
+bench: $(VENV)/.dev
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Only the extraction row (no services needed); prints it, writes nothing.
+bench-extract: $(VENV)/.dev
+	$(PY) -m bench --only extraction $(BENCH_ARGS)

@@ -87,7 +87,8 @@ def number(value: float) -> str:
     return f"{value:.3g}"
 
 
-HEADER = ("Figure", "Median", "Min–max", "Runs", "Baseline (same run)", "Ratio", "Target", "Result")
+DASH = "\u2013"  # en dash, for ranges
+HEADER = ("Figure", "Median", f"Min{DASH}max", "Runs", "Baseline (same run)", "Ratio", "Target", "Result")
 
 
 def render_table(rows: list[Row], *, smoke: bool = False) -> str:
@@ -100,17 +101,33 @@ def render_table(rows: list[Row], *, smoke: bool = False) -> str:
 
 def _cells(row: Row, *, smoke: bool) -> list[str]:
     if not row.samples:
-        return [row.name, "—", "—", "0", "—", "—", row.target.render(row.unit) if row.target else "—",
-                f"error: {row.note}"]
-    spread = f"{number(min(row.samples))}–{number(max(row.samples))}"
+        return [
+            row.name,
+            "—",
+            "—",
+            "0",
+            "—",
+            "—",
+            row.target.render(row.unit) if row.target else "—",
+            f"error: {row.note}",
+        ]
+    spread = f"{number(min(row.samples))}{DASH}{number(max(row.samples))}"
     baseline = "—"
     if row.baseline_samples:
         baseline = f"{row.baseline_name}: {number(row.baseline_median)} {row.unit}"
     ratio = f"{row.ratio:.2f}" if row.ratio is not None else "—"
     verdict = {None: "—", True: "pass", False: "**FAIL**"}[None if smoke else row.passed()]
     name = f"{row.name} ({row.note})" if row.note else row.name
-    return [name, f"{number(row.median)} {row.unit}", spread, str(len(row.samples)), baseline, ratio,
-            row.target.render(row.unit) if row.target else "—", verdict]
+    return [
+        name,
+        f"{number(row.median)} {row.unit}",
+        spread,
+        str(len(row.samples)),
+        baseline,
+        ratio,
+        row.target.render(row.unit) if row.target else "—",
+        verdict,
+    ]
 
 
 def machine() -> dict[str, str]:
@@ -162,17 +179,23 @@ def _os_name() -> str:
 
 def _revision() -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return f"{commit} (with uncommitted changes)" if dirty else commit
 
 
-def render_document(rows: list[Row], *, described: dict[str, str], about: list[tuple[str, str]],
-                    seconds: float) -> str:
+def render_document(rows: list[Row], *, described: dict[str, str], about: list[tuple[str, str]], seconds: float) -> str:
     """docs/benchmarks.md: the table, the machine, and what each row measures."""
     parts = [
         "# Benchmarks",

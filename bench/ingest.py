@@ -34,14 +34,24 @@ def run(*, smoke: bool, runs: int | None = None) -> list[Row]:
         files, expected = write_corpus(Path(folder), wanted)
         log(f"ingest: {files} documents, {expected} claims expected")
         for attempt in range(1, runs + 1):
+            log(f"ingest run {attempt}/{runs}: manage.py ingest into a fresh database")
             stored, seconds, copy_seconds = _measure(Path(folder), smoke=smoke)
             rates.append(stored / seconds)
             copy_rates.append(stored / copy_seconds)
-            log(f"ingest run {attempt}/{runs}: {stored} claims in {seconds:.1f}s ({rates[-1]:,.0f}/s); "
-                f"COPY {copy_seconds:.2f}s ({copy_rates[-1]:,.0f}/s)")
-    return [Row(name=f"Ingest on PostgreSQL, end to end, {number(stored)} claims", unit="claims/s",
-                samples=rates, baseline_name="PostgreSQL COPY", baseline_samples=copy_rates,
-                target=Target(">=", 0.20, of="ratio"))]
+            log(
+                f"ingest run {attempt}/{runs}: {stored} claims in {seconds:.1f}s ({rates[-1]:,.0f}/s); "
+                f"COPY {copy_seconds:.2f}s ({copy_rates[-1]:,.0f}/s)"
+            )
+    return [
+        Row(
+            name=f"Ingest on PostgreSQL, end to end, {number(stored)} claims",
+            unit="claims/s",
+            samples=rates,
+            baseline_name="PostgreSQL COPY",
+            baseline_samples=copy_rates,
+            target=Target(">=", 0.20, of="ratio"),
+        )
+    ]
 
 
 def write_corpus(folder: Path, wanted: int) -> tuple[int, int]:
@@ -72,16 +82,19 @@ def _measure(folder: Path, *, smoke: bool) -> tuple[int, float, float]:
     name = f"{stack.prefix()}_ingest"
     with stack.scratch_database(name) as url:
         started = time.perf_counter()
-        stack.manage(["ingest", str(folder)], env=stack.django_env(url), timeout=300 if smoke else 3600,
-                     log_name="ingest")
+        stack.manage(
+            ["ingest", str(folder)], env=stack.django_env(url), timeout=300 if smoke else 3600, log_name="ingest"
+        )
         seconds = time.perf_counter() - started
         with stack.connect(name) as conn:
             claims, untagged = conn.execute(
-                "SELECT count(*), count(*) FILTER (WHERE tagger_version = '') FROM claims_claim").fetchone()
+                "SELECT count(*), count(*) FILTER (WHERE tagger_version = '') FROM claims_claim"
+            ).fetchone()
             unfinished = conn.execute("SELECT count(*) FROM claims_document WHERE status <> 'extracted'").fetchone()[0]
             if not claims or untagged or unfinished:
-                raise BenchError(f"ingest left {untagged} of {claims} claims untagged and {unfinished} documents "
-                                 "not extracted")
+                raise BenchError(
+                    f"ingest left {untagged} of {claims} claims untagged and {unfinished} documents not extracted"
+                )
             copy_seconds = copy_rows(conn, "claims_claim", claims)
     return claims, seconds, copy_seconds
 

@@ -1,43 +1,12 @@
-"""Measurements that run inside Django, in their own process: `python -m bench.jobs NAME '{json}'`.
+"""Steps that run inside Django, in their own process: `python -m bench.jobs NAME '{json}'`.
 
-The harness starts them with DATABASE_URL (and CELERY_BROKER_URL) set for a benchmark database;
-each prints one JSON line with what it measured.
+The harness starts them with DATABASE_URL set for a benchmark database; each prints
+one JSON line with its result.
 """
 
 import json
 import os
 import sys
-import time
-
-
-def pretag_inline() -> dict:
-    """Pre-tag every untagged claim in this process, batch by batch, as a worker would."""
-    from django.conf import settings
-
-    from claims.services import claims_pretag
-
-    ids = _untagged_ids()
-    size = settings.CLAIMDESK_PRETAG_BATCH_SIZE
-    started = time.perf_counter()
-    tagged = sum(claims_pretag(claim_ids=ids[i : i + size]) for i in range(0, len(ids), size))
-    return {"claims": tagged, "seconds": time.perf_counter() - started, "untagged": _untagged_count()}
-
-
-def pretag_queued(*, wait_seconds: float) -> dict:
-    """Queue pre-tagging of every untagged claim to the broker and wait until the workers are done."""
-    from claims.models import Claim
-    from claims.services import claims_queue_pretag
-
-    ids = _untagged_ids()
-    untagged = Claim.objects.filter(tagger_version="")
-    started = time.perf_counter()
-    batches = claims_queue_pretag(claim_ids=ids)
-    deadline = started + wait_seconds
-    while untagged.exists():
-        if time.perf_counter() > deadline:
-            return {"error": f"{untagged.count()} claims still untagged after {wait_seconds:.0f}s"}
-        time.sleep(0.1)
-    return {"claims": len(ids), "seconds": time.perf_counter() - started, "batches": batches}
 
 
 def superuser(*, username: str, password: str) -> dict:
@@ -50,19 +19,7 @@ def superuser(*, username: str, password: str) -> dict:
     return {"username": username}
 
 
-def _untagged_ids() -> list[int]:
-    from claims.models import Claim
-
-    return list(Claim.objects.filter(tagger_version="").order_by("pk").values_list("pk", flat=True))
-
-
-def _untagged_count() -> int:
-    from claims.models import Claim
-
-    return Claim.objects.filter(tagger_version="").count()
-
-
-JOBS = {"pretag-inline": pretag_inline, "pretag-queued": pretag_queued, "superuser": superuser}
+JOBS = {"superuser": superuser}
 
 
 def main() -> None:

@@ -85,7 +85,7 @@ def flush_redis() -> None:
 def schema_fingerprint() -> str:
     """Changes whenever a migration or the actor registry changes: a template built before is then stale."""
     digest = hashlib.sha256()
-    files = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "claims" / "fixtures" / "actors.json"]
+    files = [*sorted(ROOT.glob("*/migrations/*.py")), ROOT / "claims" / "fixtures" / "actors.json"]
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
@@ -108,8 +108,9 @@ def database_comment(name: str) -> dict | None:
 
 def set_database_comment(name: str, value: dict) -> None:
     with connect() as conn:
-        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name),
-                                                                 sql.Literal(json.dumps(value))))
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(json.dumps(value)))
+        )
 
 
 def drop_database(name: str) -> None:
@@ -181,8 +182,9 @@ def run(command: list[str], *, env: dict[str, str], timeout: float, log_name: st
     log_file = log_path(log_name) if log_name else None
     stderr = log_file.open("ab") if log_file else subprocess.PIPE
     try:
-        done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, timeout=timeout,
-                              check=False)
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         raise BenchError(f"{' '.join(command[1:4])} did not finish within {timeout:.0f}s") from exc
     finally:
@@ -201,8 +203,12 @@ def manage(args: list[str], *, env: dict[str, str], timeout: float, log_name: st
 
 def job(name: str, *, env: dict[str, str], timeout: float, **arguments) -> dict:
     """Run one of bench.jobs inside Django; its JSON result."""
-    out = run([sys.executable, "-m", "bench.jobs", name, json.dumps(arguments)], env=env, timeout=timeout,
-              log_name=f"job-{name}")
+    out = run(
+        [sys.executable, "-m", "bench.jobs", name, json.dumps(arguments)],
+        env=env,
+        timeout=timeout,
+        log_name=f"job-{name}",
+    )
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -214,8 +220,9 @@ class Service:
         self.log = log_path(name)
         self.log.write_text("")
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def wait_for(self, ready, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -249,8 +256,22 @@ def services(*started: Service) -> Iterator[tuple[Service, ...]]:
 
 def start_worker(name: str, *, env: dict[str, str]) -> Service:
     """A real `celery -A config worker` process with one pool process."""
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
-               "--pool=prefork", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        "--pool=prefork",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"{name}@%h",
+    ]
     worker = Service(name, command, env)
     try:
         worker.wait_for(lambda: "ready." in worker.log.read_text(errors="replace"), timeout=60)
@@ -267,8 +288,20 @@ def free_port() -> int:
 
 
 def start_gunicorn(*, env: dict[str, str], port: int, workers: int = 2) -> Service:
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "--timeout", "60", "--access-logfile", "-"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+        "--access-logfile",
+        "-",
+    ]
     server = Service("gunicorn", command, env)
     try:
         server.wait_for(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=60)

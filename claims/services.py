@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -292,21 +292,39 @@ def claims_pretag(*, claim_ids: list[int]) -> int:
     """Set type, stance and confidence; never on claims a person touched."""
     with transaction.atomic():
         claims = list(
-            Claim.objects.select_for_update()
+            Claim.objects.select_for_update(of=("self",))
             .filter(pk__in=claim_ids, tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED)
-            .only("pk", "document_id", "start", "end", "sentence", "quote", "stance")
+            .select_related("responds_to")
+            .only("pk", "sentence", "quote", "stance", "responds_to__sentence", "responds_to__quote",
+                  "responds_to__stance")
             .order_by("pk")
         )
         tags = tagging.tag_claims(claims, selectors.actor_registry())
-        now = timezone.now()
-        for claim in claims:
-            claim.updated_at = now
-            found = tags[claim.pk]
-            claim.stance, claim.claim_type, claim.confidence = found.stance, found.claim_type, found.confidence
-            claim.tagger_version = tagging.TAGGER_VERSION
-        fields = ["stance", "claim_type", "confidence", "tagger_version", "updated_at"]
-        Claim.objects.bulk_update(claims, fields, batch_size=500)
+        _write_tags([(claim.pk, tags[claim.pk]) for claim in claims])
     return len(claims)
+
+
+def _write_tags(rows: list[tuple[int, tagging.Tags]]) -> None:
+    """One UPDATE ... FROM (VALUES ...) per chunk.
+
+    QuerySet.bulk_update writes a CASE expression per field that the database
+    evaluates for every row: quadratic in the batch size, and most of the
+    pre-tagging time in measurements.
+    """
+    table = Claim._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for offset in range(0, len(rows), 500):
+        chunk = rows[offset : offset + 500]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params = [value for pk, tags in chunk for value in (pk, tags.stance, tags.claim_type, tags.confidence)]
+        sql = (
+            f"WITH v(id, stance, claim_type, confidence) AS (VALUES {values}) "  # noqa: S608 - no user input
+            f"UPDATE {table} SET stance = v.stance, claim_type = v.claim_type, "
+            "confidence = CAST(v.confidence AS double precision), tagger_version = %s, updated_at = %s "
+            f"FROM v WHERE {table}.id = CAST(v.id AS bigint)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, tagging.TAGGER_VERSION, now])
 
 
 def documents_requeue_stuck() -> int:

@@ -1,0 +1,1 @@
+"""claimdesk's benchmarks: `python -m bench` (or `make bench`) runs them on the real stack."""
