@@ -23,6 +23,7 @@ from .cues import (
 from .lexicon import (
     ADVERBS,
     AUXILIARIES,
+    IRREGULAR_PAST,
     PRONOUNS,
     SOURCE_WORDS,
     words,
@@ -58,8 +59,33 @@ _OWN_DENIAL = re.compile(
     r"(?:it|they|he|she|we)\s+(?:has\s+|had\s+|have\s+)?(?:\w+ly\s+)?(?:denied|rejected)\b",
     re.IGNORECASE,
 )
-# Sentences whose words include no cue word are skipped before tokenizing.
-_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _word_trie(words: frozenset[str]) -> str:
+    """A regex alternation of `words` with shared prefixes factored out
+    ("sa(?:id|ys?)"), so that a search tries a few letters per position
+    instead of every word."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else body + "?"
+
+    return pattern(trie)
+
+
+# Sentences holding no cue word (as a whole run of letters) are skipped before tokenizing.
+_CUE = re.compile(rf"(?<![a-z])(?:{_word_trie(CUE_WORDS)})(?![a-z])")
 
 
 def find_attributions(sentence: str) -> list[Attribution]:
@@ -69,27 +95,28 @@ def find_attributions(sentence: str) -> list[Attribution]:
 
 def analyse(sentence: str) -> tuple[list[Attribution], list[Token]]:
     """Attributions of `sentence` and its tokens (empty when no cue word occurs)."""
-    if CUE_WORDS.isdisjoint(_ASCII_WORD.findall(sentence.lower())):
+    low = sentence.lower()
+    if _CUE.search(low) is None:
         return [], []
-    tokens = tokenize(sentence)
+    tokens = tokenize(sentence, low)
     return _attributions(sentence, tokens), tokens
 
 
 def _attributions(sentence: str, tokens: list[Token]) -> list[Attribution]:
     found: list[Attribution] = []
-    for i, token in enumerate(tokens):
-        if token[LOWER] not in CUE_WORDS:
-            continue
-        attribution = match_cue(sentence, tokens, i, token)
+    for i in [k for k, token in enumerate(tokens) if token[LOWER] in CUE_WORDS]:
+        attribution = match_cue(sentence, tokens, i, tokens[i])
         if attribution is not None:
             found.extend(attribution if isinstance(attribution, list) else [attribution])
     if not found:
         return []
-    found = _drop_nested_pronouns(tokens, found)
+    if len(found) > 1:
+        found = _drop_nested_pronouns(tokens, found)
     _resolve_shared(tokens, found)
     _set_regions(sentence, tokens, found)
     _bound_contents(sentence, found)
-    found = _merge_participles(found)
+    if len(found) > 1:
+        found = _merge_participles(found)
     found = _split_coordinated(sentence, tokens, found)
     return [a for a in _drop_covered(found) if _finish(sentence, a)]
 
@@ -270,14 +297,6 @@ def _merge_participles(found: list[Attribution]) -> list[Attribution]:
 
 
 _AND_THAT = re.compile(r",?\s+and\s+that\s+")
-_PAST = frozenset(
-    words(
-        """
-        took struck fled shot hit began lost fought came went held won made ran began
-        withdrew overran broke
-        """
-    )
-)
 
 
 def _split_coordinated(sentence: str, tokens: list[Token], found: list[Attribution]):
@@ -319,7 +338,7 @@ def _starts_clause(tokens: list[Token], k: int, end: int) -> bool:
         token = tokens[m]
         if token[START] >= end or not is_word(token) or token[LOWER] in PREPOSITIONS:
             return False
-        if token[LOWER].endswith("ed") or token[LOWER] in _PAST or token[LOWER] in AUXILIARIES:
+        if token[LOWER].endswith("ed") or token[LOWER] in IRREGULAR_PAST or token[LOWER] in AUXILIARIES:
             return _subject_like(tokens, k, m)
         if token[LOWER] in ("and", "or"):
             return False
@@ -365,8 +384,11 @@ def _finish(sentence: str, attribution: Attribution) -> bool:
         begin = attribution.content_start
         attribution.content_start = shape.strip_leading(sentence, begin, attribution.content_end)
         attribution.lead = (begin, attribution.content_start)
-    start, end = shape.trim(sentence, attribution.content_start, attribution.content_end)
+    untrimmed = attribution.content_start
+    start, end = shape.trim(sentence, untrimmed, attribution.content_end)
     attribution.content_start, attribution.content_end = start, end
+    if attribution.quote_start == untrimmed:
+        attribution.quote_start = start  # a quote that is just the content: '"...," he said'
     if attribution.quote_start is not None:
         attribution.quote_start = min(attribution.quote_start, start)
         attribution.content_end = shape.trim(sentence, attribution.quote_start, end)[1]

@@ -11,7 +11,7 @@ otherwise a new, unknown actor whose side is inferred only from the registry
 import re
 from dataclasses import dataclass
 
-from .lexicon import BOTH_SIDES, COREF_EQUIVALENTS, COREF_HEADS, PERSON_WORDS
+from .lexicon import BOTH_SIDES, COREF_EQUIVALENTS, COREF_HEADS, NOT_NAMES, PERSON_WORDS, PLACE_SUFFIXES, SOURCE_WORDS
 from .registry import THIRD_PARTY, Actor, Registry, key_tokens
 
 _HISTORY = 40
@@ -23,6 +23,14 @@ _SPOKESPERSON = re.compile(
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "of", "for", "near", "to", "on", "with"})
+# Words for what a speaker does, not whose side they are on ("a UN official").
+_ROLES = PERSON_WORDS | frozenset(
+    "official source representative resident witness worker doctor medic volunteer activist local "
+    "villager survivor officer person member".split()
+)
+# Capitalised words that never make up a personal name.
+_NOT_PERSONAL = SOURCE_WORDS | NOT_NAMES | PLACE_SUFFIXES | frozenset({"united", "nations", "union", "republic", "ministry"})
 
 
 @dataclass(slots=True)
@@ -45,6 +53,7 @@ class Resolver:
         self.registry = registry
         self.history: list[Claimant] = []
         self.surnames: dict[str, Claimant] = {}
+        self._personal: dict[str, bool] = {}
         self.previous_sentence = ""
 
     # --- memory -------------------------------------------------------------
@@ -214,14 +223,34 @@ class Resolver:
 
     def _side_from_demonyms(self, text: str) -> str:
         for word in _NAME_TOKEN.findall(text):
-            if word[:1].isupper():
-                actor = self.registry.stem_actor(word)
-                if actor is not None:
+            # "Russian-installed", "pro-Kyiv": the capitalised part names the side.
+            for part in word.split("-") if "-" in word else (word,):
+                if part[:1].isupper():
+                    actor = self.registry.stem_actor(part) or self.registry.lookup(part)
+                elif part.isalpha() and part not in _ROLES:
+                    actor = self.registry.lookup(f"{part}s")  # "a rebel commander": "the rebels"
+                else:
+                    continue
+                if actor is not None and actor.side != THIRD_PARTY:
                     return actor.side
         return THIRD_PARTY
 
     def _known(self, actor: Actor, mention: str | None, inferred: bool = False) -> Claimant:
-        return Claimant(mention, actor.name, True, actor.side, actor.person, inferred)
+        person = actor.person or (mention is not None and self._names_person(mention))
+        return Claimant(mention, actor.name, True, actor.side, person, inferred)
+
+    def _names_person(self, mention: str) -> bool:
+        """'Ministry spokesman Igor Konashenkov': a person speaks for the actor,
+        so a later "he" refers to them."""
+        found = self._personal.get(mention)
+        if found is None:
+            found = not PERSON_WORDS.isdisjoint(key_tokens(mention)) or self.registry.names_person(mention)
+            if not found:
+                name = trailing_name(mention)
+                found = name is not None and self.registry.lookup(name) is None
+            if len(self._personal) < 10_000:
+                self._personal[mention] = found
+        return found
 
 
 def split_coordination(text: str) -> list[str]:
@@ -247,9 +276,14 @@ def proposed_name(text: str) -> str:
 
     A person speaking for an organisation ("a spokesman for the Lakeside
     Monitoring Group") is named by the organisation."""
-    match = _SPOKESPERSON.match(text)
-    if match is not None and match.end() < len(text):
-        text = text[match.end() :]
+    for part in text.split(","):
+        part = part.strip()
+        match = _SPOKESPERSON.match(part)
+        if match is not None and match.end() < len(part):
+            return proposed_name(part[match.end() :])
+    person = _appositive_name(text)
+    if person is not None:
+        return person
     words = text.split()
     while len(words) > 1 and words[0].lower() in _DETERMINERS:
         words = words[1:]
@@ -257,6 +291,50 @@ def proposed_name(text: str) -> str:
     if name.endswith(("'s", "\u2019s")):
         name = name[:-2]
     return name[:1].upper() + name[1:] if name else text
+
+
+def _appositive_name(text: str) -> str | None:
+    """A person named beside their title: "The governor of X, Serhiy Haidai",
+    "Serhiy Haidai, the governor of X", "regional governor Oleh Synehubov"."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 2:
+        if trailing_name(parts[0]) == parts[0]:
+            return parts[0]
+        # "Lakeside Group, a monitoring NGO": the proper name, not its description.
+        described = [_proper(p) for p in parts]
+        if described[0] != described[1]:
+            return parts[0] if described[0] else parts[1]
+    name = trailing_name(text)
+    if name is None or name == text.strip():
+        return None
+    before = text[: text.rfind(name)].strip(" ,").lower().split()
+    titled = "," in text or any(word in PERSON_WORDS or word in SOURCE_WORDS for word in before)
+    return name if titled else None
+
+
+def _proper(text: str) -> bool:
+    """Every word capitalised but small joining words: "Syrian Observatory for Human Rights"."""
+    words = text.split()
+    return words[0][:1].isupper() and words[0].lower() not in _DETERMINERS and all(
+        w[:1].isupper() or w in ("of", "for", "and", "the", "de", "&") for w in words
+    )
+
+
+def trailing_name(mention: str) -> str | None:
+    """The personal name that closes a mention ("... spokesman Igor Konashenkov",
+    "The governor of Luhansk Oblast, Serhiy Haidai"), if there is one."""
+    words = mention.replace(",", " , ").split()
+    run: list[str] = []
+    for word in reversed(words):
+        bare = word.strip("\"'\u201c\u201d")
+        if not (bare[:1].isupper() and bare[1:].islower()) or bare.lower() in _NOT_PERSONAL:
+            break
+        run.append(bare)
+    if not 2 <= len(run) <= 3:
+        return None
+    if len(run) < len(words) and words[-len(run) - 1].lower() in _PLACE_PREPOSITIONS:
+        return None  # "officials in Port Amar" ends with a place
+    return " ".join(reversed(run))
 
 
 def _looks_like_person(name: str) -> bool:

@@ -42,8 +42,7 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
     A warning ("warned that any attack would be answered") is diplomatic
     unless it reports an event that already happened."""
     words = set(_WORD.findall(text.lower()))
-    factual_words = words
-    if words & MODAL_WORDS:
+    if not words.isdisjoint(MODAL_WORDS):
         if warning and MODAL_CLAUSE.search(text):
             return "diplomatic", 0.75
         factual = MODAL_CLAUSE.sub(" ", text)

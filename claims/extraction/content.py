@@ -7,9 +7,10 @@ kept aside because they date the claim.
 
 import re
 
-from .lexicon import MONTHS, SOURCE_ACTIONS, TIME_WORDS
+from .lexicon import MONTHS, SOURCE_ACTIONS, TIME_WORDS, WEEKDAYS
 
 _MONTH = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+_WEEKDAY = "|".join(day.capitalize() for day in WEEKDAYS)
 _CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*(?:local time|hours|GMT|UTC))?(?:\s*\([^()]{0,30}\))?"
 _DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
 _APPROX = r"(?:(?:approximately|about|around|roughly|some|at least|just)\s+)?"
@@ -17,10 +18,15 @@ _APPROX = r"(?:(?:approximately|about|around|roughly|some|at least|just)\s+)?"
 _LEADING = re.compile(
     "|".join(
         (
+            # a wire dateline, "ALBANOR, March 9 (Reuters) - ", and a liveblog stamp, "14:35 GMT - "
+            rf"(?-i:[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+)*)(?:,\s*[A-Z][\w'.\- ]{{1,30}})?(?:,\s*|\s+)"
+            rf"(?:\(?{_DATE}\)?\s*)?(?:\([^()]{{1,40}}\)\s*)?[-\u2013\u2014]\s+",
+            rf"{_CLOCK}\s*[-\u2013\u2014|]\s+",
             rf"(?:at|from|by|around|about|after|before|until|since|starting at|beginning at)\s+{_APPROX}{_CLOCK},?\s+",
             rf"(?:starting |beginning |early |late |later |earlier )?(?:in|during|on|by|over|throughout|since|at)\s+"
             rf"(?:the\s+)?(?:early\s+|late\s+)?(?:{TIME_WORDS})(?:'s\s+\w+)?(?:\s+of\s+[^,;]{{1,30}})?,?\s+",
             rf"(?:on\s+|by\s+)?{_DATE},?\s+",
+            rf"(?:(?:late|early)\s+)?(?:on\s+)?(?:{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?,?\s+",
             r"(?:on|by)\s+the\s+\d{1,2}(?:st|nd|rd|th),?\s+",
             r"(?:the\s+)?(?:previous|following|next|same)\s+(?:day|night|morning|evening|afternoon),?\s+",
             r"the\s+day\s+(?:before|after),\s+",

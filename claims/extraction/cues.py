@@ -16,7 +16,9 @@ from .lexicon import (
     ADVERBS,
     ASSERT_VERBS,
     AUXILIARIES,
+    CLAUSE_WORDS,
     CONFIRM_VERBS,
+    IRREGULAR_PAST,
     DENY_VERBS,
     MEDIA_NOUNS,
     MEDIA_VERBS,
@@ -26,6 +28,7 @@ from .lexicon import (
     PERSON_WORDS,
     PRONOUNS,
     SOURCE_WORDS,
+    WEEKDAYS,
     words,
 )
 from .tokens import (
@@ -83,6 +86,26 @@ _BRIDGE_WORDS = frozenset(
         """
     )
 )
+_CLOSING_QUOTES = frozenset({'"', "\u201d", "'", "\u2019"})
+_CONTENT_OPENERS = frozenset({"that", "it", "they", "he", "she", "we", ":", "\u2014", '"', "\u201c"})
+_BOUNDARIES = frozenset({".", ",", ";", "!", "?"})
+_WEEKDAY_NAMES = frozenset(WEEKDAYS)
+# Words that open a tail after a cue: "said on Friday", "said in a statement".
+_TAIL_OPENERS = frozenset(
+    words(
+        """
+        on in at late early yesterday today tonight earlier later last this via through
+        during after from overnight again also separately publicly by with citing
+        """
+    )
+)
+_LABELS = frozenset(words("claim accusation allegation charge assertion report statement version account"))
+_PARTICIPLE_LINKS = frozenset({"by", "to", "from", "in", "at", "on", "with", "for", "near", "inside"})
+_TITLE_BREAKS = frozenset({"in", "on", "at", "to", "with", "from", "over", "into"})
+_NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "la", "&"})
+_CONTRASTS = frozenset({"while", "whereas", "whilst", "but", "although", "though"})
+# Words after "..., X said," that open a clause of another kind.
+_CLAUSE_LINKS = _CONTRASTS | frozenset(words("and or as after before since which who where when according"))
 _MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly", "supposedly"})
 _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
 
@@ -152,9 +175,23 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
         return _agents(tokens, i, stance)
     if passive:
         return _passive(tokens, i, j, stance)
+    closing = _closes_clause(tokens, j + 1) if stance == ASSERT and not participle else None
+    if closing is not None:
+        inverted = _right_source(tokens, i)
+        made = _after_content(sentence, tokens, i, inverted, stem, closing, False) if inverted else None
+        if made is not None:
+            return made  # "..., said the governor"
     source, shared = _left_source(tokens, i, j, participle)
     if source is None and not shared:
         return None
+    closing = _closes_clause(tokens, source[0]) if stance == ASSERT and source is not None else None
+    if closing is not None:
+        tail = _tail_end(tokens, _past_addressee(tokens, i + 1, stem))
+        shape_after = _after_kind(tokens, tail) if tail is not None else "after"
+        if shape_after != "after":
+            made = _after_content(sentence, tokens, i, source, stem, closing, shape_after == "whole")
+            if made is not None:
+                return made  # "..., the governor said"
     start = _content_index(tokens, i + 1, stem)
     if start is None:
         return None
@@ -167,7 +204,137 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
     attribution.content_start = tokens[start][START] if start < len(tokens) else len(sentence)
     if stance != ASSERT:
         attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+        if source is not None and _next(tokens, source[0], -1) == "which":
+            attribution.anaphoric = True  # "..., which the government denied": the clause before
     return attribution
+
+
+def _closes_clause(tokens: list[Token], k: int) -> int | None:
+    """The comma or closing quote that ends a clause of at least two words
+    right before tokens[k]: "X, the governor said", '"...," he said'."""
+    if k < 3:
+        return None
+    before = tokens[k - 1][TEXT]
+    if before in _CLOSING_QUOTES and tokens[k - 2][TEXT] in (",", "?", "!"):
+        return k - 1 if k >= 4 else None
+    return k - 1 if before == "," else None
+
+
+def _tail_end(tokens: list[Token], k: int) -> int | None:
+    """Index of the boundary ending a tail such as "on Friday" or "in a
+    statement" after a cue, or None when a reported clause follows it."""
+    n = len(tokens)
+    if k < n and tokens[k][LOWER] not in _TAIL_OPENERS and not _boundary(tokens[k]):
+        if not (capitalized(tokens[k]) and tokens[k][LOWER] in _WEEKDAY_NAMES):
+            return None
+    for m in range(k, min(n, k + 12)):
+        token = tokens[m]
+        if _boundary(token):
+            return m
+        if token[LOWER] in _CONTENT_OPENERS or token[LOWER] in AUXILIARIES:
+            return None  # "said on Friday it had ...", "stated: ..."
+    return n if n - k < 12 else None
+
+
+def _past_addressee(tokens: list[Token], k: int, stem: str) -> int:
+    """'told Reuters', 'told parliament', 'told reporters': skip who was told."""
+    if stem != "tell":
+        return k
+    stop = walk_np_right(tokens, k, len(tokens))
+    if stop == k and k < len(tokens) and tokens[k][LOWER].isalpha():
+        stop = k + 1  # a lower-case addressee: "told parliament"
+    return stop
+
+
+def _boundary(token: Token) -> bool:
+    return token[TEXT] in _BOUNDARIES
+
+
+def _right_source(tokens: list[Token], i: int) -> tuple[int, int] | None:
+    """The source after an inverted cue ("..., said Ukraine's General Staff."),
+    with an appositive that closes the sentence ("said X, the ministry's spokesman")."""
+    n = len(tokens)
+    stop = walk_np_right(tokens, i + 1, n)
+    if stop <= i + 1 or not has_content_word(tokens, i + 1, stop):
+        return None
+    last = stop - 1
+    if stop < n and tokens[stop][TEXT] == ",":
+        more = walk_np_right(tokens, stop + 1, n)
+        if more > stop + 1 and (more >= n or tokens[more][TEXT] in ".!?"):
+            last = more - 1
+    end = _tail_end(tokens, last + 1)
+    if end is None or (end < n and tokens[end][TEXT] not in ".!?;"):
+        return None
+    return i + 1, last
+
+
+def _after_content(sentence, tokens, i, source, stem, closing, whole) -> Attribution | None:
+    """A cue that follows its content: the clause before the source is the claim,
+    or, when the clause carries on after the cue ("Russian forces, the governor
+    said, shelled the town"), the whole clause."""
+    closer = tokens[closing]
+    end = closer[START] if closer[TEXT] == "," else closer[END]
+    begin = _clause_begin(sentence, tokens, closing)
+    attribution = Attribution("verb", ASSERT, i, source=span_of(tokens, source))
+    attribution.stem, attribution.has_that = stem, True
+    return attribution if _clause_content(sentence, attribution, begin, end, whole) else None
+
+
+def _clause_content(sentence: str, attribution: Attribution, begin: int, end: int, whole: bool) -> bool:
+    """Set the content to the clause text[begin:end] (or on past the cue when
+    `whole`); False when the clause is only a time phrase ("Late in the evening,")."""
+    if shape.strip_leading(sentence, begin, min(len(sentence), end + 2)) >= end:
+        return False
+    # No quote_start: the region stays at the cue, so a claim made inside the
+    # clause ("X denied Y, according to Z") keeps its own content.
+    attribution.content_start = shape.strip_leading(sentence, begin, end)
+    attribution.lead = (begin, attribution.content_start)
+    if not whole:
+        attribution.content_end = end
+        attribution.fixed = True
+    # else the content runs on past the cue; attributions.py bounds it
+    return True
+
+
+def _after_kind(tokens: list[Token], boundary: int) -> str:
+    """What follows a cue that closes a clause, at the boundary after it:
+    "end" (the sentence, or a new clause of another kind: ", while ...",
+    ", adding ..."), "whole" (the clause carries on: ", shelled the town")
+    or "after" (a clause of its own: ", three people were killed")."""
+    k = boundary + 1
+    if boundary >= len(tokens) or tokens[boundary][TEXT] != "," or k >= len(tokens):
+        return "end"
+    if _predicate(tokens, k):
+        return "whole"
+    token = tokens[k]
+    if token[LOWER] in _CLAUSE_LINKS or (token[LOWER].endswith("ing") and not capitalized(token)):
+        return "end"
+    if token[LOWER] in ("a", "an") and _next(tokens, k, 1) in _LABELS:
+        return "end"  # ", a claim the rebels rejected" labels the clause before
+    return "end" if _tail_end(tokens, k) is not None else "after"
+
+
+def _predicate(tokens: list[Token], k: int) -> bool:
+    """A finite verb, possibly after "and" or an adverb: ', shelled the town'."""
+    for m in range(k, min(len(tokens), k + 3)):
+        lower = tokens[m][LOWER]
+        if capitalized(tokens[m]) or not lower[:1].isalpha():
+            return False
+        if lower in AUXILIARIES or lower in IRREGULAR_PAST or (lower.endswith("ed") and len(lower) > 4):
+            return True
+        if lower not in ADVERBS and lower != "and":
+            return False
+    return False
+
+
+def _clause_begin(sentence: str, tokens: list[Token], stop: int) -> int:
+    """Start of the clause ending at tokens[stop]: after a semicolon, a colon
+    or a contrasting ", while"."""
+    for k in range(stop - 1, -1, -1):
+        token = tokens[k]
+        if token[TEXT] in (";", ":") or (token[LOWER] in _CONTRASTS and k > 0 and tokens[k - 1][TEXT] == ","):
+            return skip_space(sentence, token[END])
+    return 0
 
 
 def _skip_auxiliaries(tokens: list[Token], j: int) -> tuple[int, bool]:
@@ -193,11 +360,29 @@ def _left_source(tokens, i, j, participle):
     if word in PRONOUNS and word != "who":
         return (j, j), False
     if word != ")" and not np_word(tokens[j]):
-        return None, participle
+        reduced = _reduced_relative(tokens, j) if not participle else None
+        return (reduced, False) if reduced is not None else (None, participle)
     found = _np(tokens, j)
     if participle and (found is None or _next(tokens, found[0], -1) not in ("with", "without")):
         return None, True  # "criticized X saying": X is the object, not the speaker
     return found, False
+
+
+def _reduced_relative(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """'Residents reached by phone said', 'witnesses speaking to Reuters said':
+    the source is the phrase before the participle."""
+    for k in range(j, max(0, j - 7), -1):
+        token = tokens[k]
+        if not is_word(token):
+            return None
+        lower = token[LOWER]
+        if (
+            lower.endswith(("ed", "ing"))
+            and tokens[k - 1][LOWER] in SOURCE_WORDS
+            and _next(tokens, k, 1) in _PARTICIPLE_LINKS
+        ):
+            return _np(tokens, k - 1)
+    return None
 
 
 def _np(tokens: list[Token], j: int) -> tuple[int, int] | None:
@@ -227,13 +412,34 @@ def _appositive(tokens: list[Token], comma: int) -> tuple[int, int] | None:
     head = _np(tokens, opening - 1)
     if head is None:
         return _np(tokens, comma - 1)
-    if _is_name(tokens, opening + 1, comma - 1) or _has_speaker_word(tokens, opening + 1, comma):
+    if _is_name(tokens, opening + 1, comma - 1) and _next(tokens, head[0], -1) in _TITLE_BREAKS:
+        # "The Special Rapporteur on ... in Darvan, Maria Oyelaran, said": the
+        # title ran past what a name walk covers; the person's name is the source.
+        return opening + 1, comma - 1
+    if (
+        _is_name(tokens, opening + 1, comma - 1)
+        or _has_speaker_word(tokens, opening + 1, comma)
+        or _is_proper(tokens, opening + 1, comma - 1)
+    ):
         return head[0], comma - 1  # "Anton Belic, a spokesman for X," names its source
     return head
 
 
+def _is_proper(tokens: list[Token], first: int, last: int) -> bool:
+    """'the Front for the Liberation of the North (FLN)': a name after its article."""
+    if first > last or tokens[first][LOWER] not in ("the", "a", "an"):
+        return False
+    inner = tokens[first + 1 : last + 1]
+    return bool(inner) and capitalized(inner[0]) and all(
+        capitalized(t) or t[LOWER] in _NAME_JOINERS or not is_word(t) for t in inner
+    )
+
+
 def _is_name(tokens: list[Token], first: int, last: int) -> bool:
-    return all(t[TEXT][0].isupper() for t in tokens[first : last + 1])
+    for token in tokens[first : last + 1]:
+        if not token[TEXT][0].isupper():
+            return False
+    return True
 
 
 def _has_speaker_word(tokens: list[Token], first: int, stop: int) -> bool:
@@ -255,7 +461,8 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
     """Token index where the reported content starts, or None for no claim."""
     n = len(tokens)
     if stem in ACCUSE_STEMS:
-        k = _skip_reciprocal(tokens, k)
+        skipped = _skip_reciprocal(tokens, k)
+        k = _past_accused(tokens, k) if skipped == k else skipped
     if _next(tokens, k, 0) == "to" and _next(tokens, k, 1) == "have":
         return k + 2
     that = _that_ahead(tokens, k, stem)
@@ -269,6 +476,21 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
         rest = " ".join(t[LOWER] for t in tokens[k : k + 5])
         if PERFORMATIVE_OBJECTS.match(rest):
             return None
+    return k
+
+
+def _past_accused(tokens: list[Token], k: int) -> int:
+    """'accused Kyiv of staging the killings': the charge starts after the
+    accused party and its "of"/"for" ("the Ministry of Defence" is a name)."""
+    for m in range(k + 1, min(len(tokens) - 1, k + 10)):
+        token = tokens[m]
+        if token[LOWER] in ("of", "for") and not capitalized(tokens[m + 1]):
+            return m + 1
+        if not is_word(token) and token[TEXT] not in ("'", "\u2019", "-"):
+            return k
+        lower = token[LOWER]
+        if lower in CLAUSE_WORDS or lower in PREPOSITIONS or lower.endswith("ing") or lower == "and":
+            return k  # "accusing X of bombing areas in defiance of a pact"
     return k
 
 
@@ -368,11 +590,18 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
         return None
     attribution = Attribution("according", ASSERT, i, source=(tokens[first][START], tokens[stop - 1][END]))
     comma = _comma_after(tokens, stop)
+    if i > 0 and tokens[i - 1][TEXT] == ",":  # "Y, according to X" or "Y, according to X, Z"
+        after = _after_kind(tokens, comma) if comma is not None else "end"
+        if after != "after":
+            begin = _clause_begin(sentence, tokens, i - 1)
+            if _clause_content(sentence, attribution, begin, tokens[i - 1][START], after == "whole"):
+                return attribution
+            return None
     if comma is not None:
         after = comma + 1
         attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
-    return _trailing_according(sentence, tokens, i, attribution)
+    return None
 
 
 def _comma_after(tokens: list[Token], k: int) -> int | None:
@@ -382,19 +611,6 @@ def _comma_after(tokens: list[Token], k: int) -> int | None:
         if not is_word(tokens[m]):
             return None
     return None
-
-
-def _trailing_according(sentence, tokens, i, attribution) -> Attribution | None:
-    """'Y, according to X.': the content is the clause before."""
-    if i == 0 or tokens[i - 1][TEXT] != ",":
-        return None
-    end = tokens[i - 1][START]
-    begin = sentence.rfind(";", 0, end) + 1
-    attribution.content_start = shape.strip_leading(sentence, skip_space(sentence, begin), end)
-    attribution.content_end = end
-    attribution.lead = (begin, attribution.content_start)
-    attribution.fixed = True
-    return attribution
 
 
 def _issued(tokens: list[Token], i: int) -> Attribution | None:

@@ -12,32 +12,45 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS
+from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS, WEEKDAYS
 
 _MONTH = "|".join(sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True))
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _RELATIVE = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
+_WEEKDAY = "|".join(day.capitalize() for day in WEEKDAYS)
+# Month names for patterns that ignore case.
+_MONTH_I = "|".join(sorted({m.capitalize() for m in MONTHS}, key=len, reverse=True))
+# One leading \b for all alternatives: positions inside words fail at once.
 _DATES = re.compile(
-    rf"\b(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))\b"
-    rf"|\b(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b\.?(?:,?\s+(?P<dy>\d{{4}})\b)?"
-    rf"|\b(?P<mm>{_MONTH})\b\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)(?:,?\s+(?P<my>\d{{4}})\b)?"
-    rf"|\b(?:on|by|until|since|from)\s+the\s+(?P<od>\d{{1,2}})(?:st|nd|rd|th)\b"
-    rf"|\b(?P<rel>{_RELATIVE})\b"
-    rf"|\b(?P<n>\d{{1,2}}|{_NUMBER})\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|earlier|after|before|on)\b",
+    rf"\b(?:(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))\b"
+    rf"|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm>{_MONTH_I})\b\.?(?:,?\s+(?P<dy>\d{{4}})\b)?"
+    rf"|(?P<mm>{_MONTH_I})\b\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)(?:,?\s+(?P<my>\d{{4}})\b)?"
+    rf"|(?:on|by|until|since|from)\s+the\s+(?P<od>\d{{1,2}})(?:st|nd|rd|th)\b"
+    rf"|(?P<rel>{_RELATIVE})\b"
+    # "on Friday" in a report; not "next Friday", not a heading's "Tuesday 3 March".
+    rf"|(?<!next )(?P<wd>{_WEEKDAY})\b(?!,?\s+(?:the\s+)?\d|,?\s+(?:{_MONTH_I})\b)"
+    rf"|(?P<n>\d{{1,2}}|{_NUMBER})\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|earlier|after|before|on)\b)",
     re.IGNORECASE,
 )
 # Cheap test run first: most sentences hold no date at all. The leading
 # character class lets the regex engine skip ahead instead of trying every
-# alternative at every position.
+# alternative at every position; words of relative dates ("the following
+# day", "two weeks later") are found by plain substring tests instead.
 _TRIGGER = re.compile(
-    r"[JFMASONDdwn0-9](?:(?<=[JFMASOND])(?:anuary|ebruary|arch|pril|ay|une|uly|ugust|eptember|ctober|"
+    r"[JFMASONDTW0-9](?:(?<=[JFMASOND])(?:anuary|ebruary|arch|pril|ay|une|uly|ugust|eptember|ctober|"
     r"ovember|ecember|an|eb|ar|pr|un|ul|ug|ept?|ct|ov|ec)\b"
-    r"|(?<=\d)(?:st|nd|rd|th|\d{3}-\d)|(?<=\sd)ays?\b|(?<=\sw)eeks?\b|(?<=\sn)ight\b)"
+    r"|(?<=[MTWFS])(?:onday|uesday|ednesday|hursday|riday|aturday|unday)\b"
+    r"|(?<=\d)(?:st|nd|rd|th|\d{3}-\d))"
 )
+
+_PERIOD_START = re.compile(r"\b(?:since|until|till)\s+$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"\b(?P<m>{_MONTH})\b(?:\s+(?P<y>\d{{4}}))?")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _DATED_YEAR = re.compile(rf"(?:{_MONTH})\.?\s+(?:\d{{1,2}},?\s+)?(19[5-9]\d|20\d\d)\b")
 _DATELINE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "PORT SELA, 12 August 2027 -", "KYIV, May 14 (Reuters) -", "GENEVA (14 June 2024) -".
+_WIRE_PLACE = re.compile(r"\s*[A-Z][\w'.\- ]{1,40}(?:,\s*[A-Z][\w'.\- ]{1,30})?(?:,\s+|\s*\()")
+_WIRE_END = re.compile(r"\)?\s*(?:\([^()\n]{1,40}\)\s*)?[-\u2013\u2014]")
 _CLOCK = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])")
 _NOON = re.compile(r"\b(?:" + "|".join(NOON_WORDS) + r")\b", re.IGNORECASE)
 
@@ -48,19 +61,45 @@ class DateMention:
     end: int
     value: date
     relative: bool
+    # "on Friday" dates its own sentence but does not move the running date.
+    weekday: bool = False
 
 
 class DateTracker:
-    """The running date of a document, advanced sentence by sentence."""
+    """The running date of a document, advanced sentence by sentence.
+
+    Weekdays ("said on Friday") count back from the date the text is written
+    on: the section's heading date, else the dateline, else the running date.
+    """
 
     def __init__(self, text: str, heading_texts: list[str], document_date: date | None):
-        dateline = _dateline(text)
-        self.document_date = document_date or dateline
-        self.year = self.document_date.year if self.document_date else _infer_year(text)
+        self.year = _infer_year(text)
+        self.dateline_span: tuple[int, int] = (0, 0)
         self.current: date | None = None
+        self.section: date | None = None
+        self.document_date: date | None = None
+        self.document_date = document_date or self._dateline(text)
+        if self.document_date:
+            self.year = self.document_date.year
         first_heading = self._first_heading_date(heading_texts)
         self.headed = first_heading is not None
         self.current = first_heading if self.headed else self.document_date
+
+    def _dateline(self, text: str) -> date | None:
+        """`date 2022-05-14`, or a wire dateline: `KYIV, May 14 (Reuters) -`."""
+        iso = _DATELINE.search(text, 0, 300)
+        if iso is not None:
+            return _make(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        place = _WIRE_PLACE.match(text)
+        if place is None:
+            return None
+        match = _DATES.match(text, place.end())
+        if match is None or _WIRE_END.match(text, match.end()) is None:
+            return None
+        value = self._value(match, None)
+        if value is not None:
+            self.dateline_span = (match.start(), match.end())
+        return value
 
     def _first_heading_date(self, headings: list[str]) -> date | None:
         """The first day-level heading date, else the first month heading."""
@@ -86,20 +125,27 @@ class DateTracker:
     def on_heading(self, heading: str) -> None:
         found = self.heading_date(heading, self.current)
         if found is not None:
-            self.current = found
+            self.current = self.section = found
+
+    def in_dateline(self, offset: int) -> bool:
+        """Whether document offset `offset` lies in the wire dateline."""
+        return self.dateline_span[0] <= offset < self.dateline_span[1]
 
     def mentions(self, text: str, current: date | None = None) -> list[DateMention]:
         """Dates written in `text`, relative ones resolved against the running date."""
         if current is None:
             current = self.current
-        if _TRIGGER.search(text) is None:
+        if _TRIGGER.search(text) is None and " day" not in text and " week" not in text and " night" not in text:
             return []
         out = []
         for match in _DATES.finditer(text):
+            if _PERIOD_START.search(text, max(0, match.start() - 8), match.start()):
+                continue  # "displaced since 1 June" counts from a date, it does not happen on it
             value = self._value(match, current)
             if value is not None:
                 relative = bool(match.group("rel") or match.group("n") or match.group("od"))
-                out.append(DateMention(match.start(), match.end(), value, relative))
+                weekday = match.group("wd") is not None
+                out.append(DateMention(match.start(), match.end(), value, relative, weekday))
         return out
 
     def _value(self, match: re.Match, current: date | None) -> date | None:
@@ -115,6 +161,12 @@ class DateTracker:
             return _day_of_month(current, int(match.group("od")))
         if match.group("rel"):
             return current + timedelta(days=RELATIVE_DAYS[match.group("rel").lower()])
+        if match.group("wd"):
+            anchor = self.section or self.document_date or current
+            if anchor is None:
+                return None
+            back = (anchor.weekday() - WEEKDAYS.index(match.group("wd").lower())) % 7
+            return anchor - timedelta(days=back)
         return _shifted(current, match)
 
     def _absolute(self, year: str | None, month: str, day: str) -> date | None:
@@ -147,13 +199,6 @@ def _make(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _dateline(text: str) -> date | None:
-    match = _DATELINE.search(text, 0, 300)
-    if match is None:
-        return None
-    return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
 
 
 def _infer_year(text: str) -> int | None:

@@ -5,6 +5,7 @@ document date. It walks the document once; only sentences that hold a cue
 word get the full analysis.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,7 @@ from .classify import classify, stance_confidence
 from .dates import DateMention, DateTracker, clock_times
 from .links import Answer, link
 from .locations import find_locations
-from .model import EXTRACTOR_VERSION, ExtractedClaim
+from .model import EXTRACTOR_VERSION, ExtractedClaim, make_claim
 from .registry import Registry
 from .sentences import Sentence, split_sentences
 
@@ -29,6 +30,7 @@ class _Draft:
     time: str | None = None
     answer: Answer | None = None
     tokens: list | None = None
+    body: str = ""  # the sentence's text, shared by its claims
 
 
 def extract(text: str, registry: Registry, document_date: date | None = None) -> list[ExtractedClaim]:
@@ -49,8 +51,8 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
         found, tokens = analyse(body)
         made = _sentence_drafts(index, sentence, body, found, resolver, drafts)
         for draft in made:
-            draft.tokens = tokens
-        _date_sentence(tracker, body, made)
+            draft.tokens, draft.body = tokens, body
+        _date_sentence(tracker, body, made, sentence.start)
         for draft in made:
             draft.answer = _answer(draft, body, resolver, previous_claims)
         drafts.extend(made)
@@ -101,14 +103,19 @@ def _widen_to_alias(body: str, start: int, end: int, registry: Registry) -> int:
 # --- dates and times ----------------------------------------------------------
 
 
-def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft]) -> None:
+def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: int) -> None:
     if not (tracker.current or tracker.year):
         return
     if not made:
         # Under dated headings only a date opening the sentence moves the date.
-        _advance_plain(tracker, tracker.mentions(body[:60] if tracker.headed else body))
+        _advance_plain(tracker, _mentions(tracker, body[:60] if tracker.headed else body, offset))
         return
-    mentions = tracker.mentions(body)
+    mentions = _mentions(tracker, body, offset)
+    if not mentions:  # most sentences: every claim takes the running date
+        for draft in made:
+            draft.event_date = tracker.current
+        _time_sentence(body, made)
+        return
     covered = [_claim_span(d.attribution) for d in made]
     frame = [m for m in mentions if not any(a <= m.start < b for a, b in covered)]
     for draft in made:
@@ -116,6 +123,13 @@ def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft]) -> None:
         draft.event_date = own or (frame[0].value if frame else tracker.current)
     _advance(tracker, made, frame, mentions)
     _time_sentence(body, made)
+
+
+def _mentions(tracker: DateTracker, body: str, offset: int) -> list[DateMention]:
+    found = tracker.mentions(body)
+    if found and offset < tracker.dateline_span[1]:
+        found = [m for m in found if not tracker.in_dateline(offset + m.start)]
+    return found
 
 
 def _claim_span(attribution: Attribution) -> tuple[int, int]:
@@ -135,18 +149,20 @@ def _own_date(attribution: Attribution, mentions: list[DateMention]) -> date | N
 
 
 def _advance(tracker: DateTracker, made: list[_Draft], frame, mentions) -> None:
+    frame = [m for m in frame if not m.weekday]
     if tracker.headed:
         first = min(d.attribution.region for d in made)
         prefix = [m for m in frame if m.start < first]
         if prefix:
             tracker.current = prefix[-1].value
         return
-    usable = frame + [m for m in mentions if not m.relative and m not in frame]
+    usable = frame + [m for m in mentions if not (m.relative or m.weekday) and m not in frame]
     if usable:
         tracker.current = max(usable, key=lambda m: m.start).value
 
 
 def _advance_plain(tracker: DateTracker, mentions: list[DateMention]) -> None:
+    mentions = [m for m in mentions if not m.weekday]
     if not mentions:
         return
     if tracker.headed:
@@ -208,36 +224,42 @@ def _claim(text: str, n: int, draft: _Draft, registry: Registry) -> ExtractedCla
     sentence, attribution, answer = draft.sentence, draft.attribution, draft.answer
     base = sentence.start
     start, end = attribution.quote
-    content = text[base + attribution.content_start : base + attribution.content_end]
+    content = draft.body[attribution.content_start : attribution.content_end]
     stance_conf = stance_confidence(attribution.kind, attribution.shared)
-    return ExtractedClaim(
-        index=n,
-        sentence=text[sentence.start : sentence.end],
-        sentence_start=sentence.start,
-        quote=text[base + start : base + end],
-        start=base + start,
-        end=base + end,
-        claimant_mention=draft.claimant.mention,
-        claimant=draft.claimant.name,
-        claimant_known=draft.claimant.known,
-        side=draft.claimant.side,
-        stance=attribution.stance,
-        claim_type=answer.claim_type,
-        event_date=draft.event_date,
-        time=draft.time,
-        locations=_locations(draft, content, registry),
-        responds_to=answer.responds_to,
-        confidence=round(answer.type_confidence * stance_conf, 3),
-        type_confidence=answer.type_confidence,
-        stance_confidence=stance_conf,
-        version=EXTRACTOR_VERSION,
+    claimant = draft.claimant
+    # Positional, in ExtractedClaim's field order.
+    return make_claim(
+        n,
+        draft.body,
+        sentence.start,
+        draft.body[start:end],
+        base + start,
+        base + end,
+        claimant.mention,
+        claimant.name,
+        claimant.known,
+        claimant.side,
+        attribution.stance,
+        answer.claim_type,
+        draft.event_date,
+        draft.time,
+        _locations(draft, content, registry),
+        answer.responds_to,
+        round(answer.type_confidence * stance_conf, 3),
+        answer.type_confidence,
+        stance_conf,
+        EXTRACTOR_VERSION,
     )
 
 
 def _locations(draft: _Draft, content: str, registry: Registry) -> tuple[str, ...]:
     attribution = draft.attribution
     if attribution.locations is None:  # shared by the claims of "both sides"
-        start, end = attribution.content_start, attribution.content_end
-        inside = [t for t in draft.tokens or () if start <= t[0] and t[1] <= end]
-        attribution.locations = find_locations(content, registry, inside)
+        tokens = draft.tokens or []
+        # Tokens are sorted by offset: the content's are one slice of them.
+        first = bisect_left(tokens, (attribution.content_start,))
+        stop = bisect_left(tokens, (attribution.content_end,), first)
+        if stop > first and tokens[stop - 1][1] > attribution.content_end:
+            stop -= 1  # a word the content ends inside of
+        attribution.locations = find_locations(content, registry, tokens[first:stop])
     return attribution.locations

@@ -97,6 +97,15 @@ AUXILIARIES = frozenset(
     )
 )
 PASSIVE_AUX = frozenset(["is", "was", "were", "are", "be", "been", "being"])
+# Finite verbs that do not end in -ed: "Northern forces took the bridge".
+IRREGULAR_PAST = frozenset(
+    words(
+        """
+        took struck fled shot hit began lost fought came went held won made ran withdrew
+        overran broke left fell rose drove sent brought blew tore retook overtook
+        """
+    )
+)
 
 PRONOUNS = frozenset(["it", "he", "she", "they", "we", "who"])
 PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -142,7 +151,11 @@ SOURCE_WORDS = frozenset(
         militia militias fighters troops soldiers defenders operator operators airport
         pentagon agents organization organisation organizations monitoring navy naval
         air marines guard guards coastguard gendarmerie insurgents militants guerrillas
-        paramilitaries villagers locals survivors medics
+        paramilitaries villagers locals survivors medics resident villager survivor medic
+        paramedics doctor nurse nurses blogger bloggers activist volunteer fighter soldier
+        militant insurgent worker department ombudsman prosecutor prosecutors investigator
+        investigators inspectors diplomat diplomats lawmaker lawmakers parliament
+        intelligence broadcaster watchdog negotiator negotiators cabinet presidency
         """
     )
 )
@@ -246,7 +259,8 @@ EQUIPMENT = (
 
 # Single words that mark a type, by type.
 TYPE_WORDS = {
-    "casualties": """killed killing kill kills died death deaths wounded wounding wounds
+    "casualties": """killed killing killings kill kills died death deaths wounded wounding wounds
+        massacre massacres massacred murdered executions
         injured injuring injuries injury displaced refugees hostage hostages bodies""",
     "materiel": """destroyed destroying destroys destruction downed downing crashed crashes
         crash wrecked wreckage disabled neutralized neutralised""",
@@ -299,14 +313,21 @@ TYPE_PHRASES = (
     ),
     ("territorial", "ground", r"\bhigh ground\b"),
     ("territorial", "advance", r"\badvance into\b"),
-    ("territorial", "pushed", r"\bpushed (?:back|into|out)\b"),
+    # "pushed back a rebel assault" repels an attack; "pushed back the enemy" gains ground
+    ("territorial", "pushed", r"\bpushed (?:back|into|out)\b(?!(?:\s+\w+){0,3}?\s+(?:assaults?|attacks?|offensives?))"),
     (
         "territorial",
         "held holding hold holds",
         r"\b(?:held|holding|holds?)\s+(?:the\s+|their\s+|its\s+)?(?:positions?|lines?|"
         r"ground|towns?|city|villages?|heights?)\b",
     ),
-    ("territorial", "lost", r"\blost\s+(?:[A-Z]|positions|villages|territory|ground|the town|the city)"),
+    ("territorial", "lost", r"\blost\s+(?:(?-i:[A-Z])|positions|villages|territory|ground|the town|the city)"),
+    ("casualties", "lost", r"\blost\s+(?:\w+[\s-]+){0,3}?(?:" + PEOPLE + r")\b"),
+    (
+        "materiel",
+        "lost",
+        r"\b(?:" + EQUIPMENT + r")\b(?:\s+\w+){0,3}?\s+(?:was|were|been|being)\s+lost\b",
+    ),
     ("attack", "missile missiles rocket rockets", r"\b(?:missiles?|rockets?)\b(?! (?:launchers?|systems?|defen[cs]e))"),
     ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
     ("ceasefire", "pause", r"\bhumanitarian pause\b"),
@@ -395,6 +416,7 @@ RELATIVE_DAYS = {
     "the preceding day": -1,
     "the previous night": -1,
 }
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NOON_WORDS = ("midday", "mid-day", "noon")
 # Zones that mark a clock time as not local: "(04:10 GMT)".
 FOREIGN_ZONES = ("gmt", "utc", "moscow time", "cet", "est", "zulu")

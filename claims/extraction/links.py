@@ -28,6 +28,15 @@ _STOP = frozenset(
         """
     )
 )
+_EQUIPMENT = frozenset(
+    words(
+        """
+        aircraft helicopter helicopters jet jets warplane warplanes plane planes drone drones
+        tank tanks vehicle vehicles armoured armored launcher launchers howitzer howitzers
+        ship ships vessel vessels boat boats gunboat gunboats frigate
+        """
+    )
+)
 _NAME = re.compile(r"[A-Z][\w'\u2019-]+")
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
 _HINT = re.compile(
@@ -170,4 +179,6 @@ def _stems(text: str, registry: Registry) -> frozenset[str]:
         if lower in _STOP or (word[0].isupper() and registry.word_actor(word) is not None):
             continue
         out.add(lower[:5])
+        if lower in _EQUIPMENT:
+            out.add("#equipment")  # "any aircraft was lost" answers "a helicopter was shot down"
     return frozenset(out)

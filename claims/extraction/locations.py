@@ -9,9 +9,9 @@ are dropped ("Ostra District" -> "Ostra").
 
 import re
 
-from .lexicon import NOT_NAMES, PLACE_SUFFIXES, SOURCE_WORDS, words
+from .lexicon import ADVERBS, NOT_NAMES, PLACE_SUFFIXES, SOURCE_WORDS, TYPE_WORDS, words
 from .registry import Registry
-from .tokens import LOWER, TEXT, Token, tokenize
+from .tokens import LOWER, START, TEXT, Token, tokenize
 
 _DEMONYM_ENDINGS = ("ian", "ani", "ish", "ese", "ean", "ians", "anis", "eans")
 _SPLIT = re.compile(r"[\u2013/]")
@@ -38,6 +38,20 @@ _MILITARY_NOUNS = frozenset(
         """
     )
 )
+# Capitalised only because they open the sentence: "Fighting raged in X".
+_OPENING_WORDS = frozenset(
+    " ".join(TYPE_WORDS.values()).split()
+    + words(
+        """
+        heavy fierce intense sporadic renewed fresh new further more most many much some
+        several few no civilian military enemy rebel government artillery sirens smoke
+        fire explosions blasts casualties losses air ground sea naval overnight
+        """
+    )
+) | ADVERBS
+_OPENING_SUFFIXES = ("ing", "ly")
+# Verdicts of _place_word by spelling: names recur throughout a document.
+_SHAPES: dict[str, bool] = {}
 # Words before a run that make it a thing rather than a place.
 _THING_MARKERS = frozenset({"a", "an", "with", "using", "by", "via"})
 
@@ -70,15 +84,24 @@ def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 def _place_word(token: Token) -> bool:
-    if token[LOWER] in NOT_NAMES:
-        return False
-    return _NAME_SHAPE.fullmatch(token[TEXT]) is not None
+    word = token[TEXT]
+    found = _SHAPES.get(word)
+    if found is None:
+        found = token[LOWER] not in NOT_NAMES and _NAME_SHAPE.fullmatch(word) is not None
+        if len(_SHAPES) < 100_000:
+            _SHAPES[word] = found
+    return found
 
 
 def _is_place(tokens: list[Token], start: int, end: int, registry: Registry | None) -> bool:
     words = [t[LOWER] for t in tokens[start:end]]
     if not _NOT_PLACE.isdisjoint(words):
         return False
+    if end - start == 1:
+        if tokens[start][START] == 0 and _opening_word(words[0]):
+            return False
+        if registry is not None and tokens[start][TEXT].isupper() and registry.lookup(words[0]):
+            return False  # an actor's acronym: "(DAF)"
     if _is_demonym(tokens[start][TEXT], registry):
         return False
     before = tokens[start - 1][LOWER] if start else ""
@@ -90,6 +113,10 @@ def _is_place(tokens: list[Token], start: int, end: int, registry: Registry | No
         return False  # "President of X"
     following = tokens[end][LOWER] if end < len(tokens) else ""
     return following not in SOURCE_WORDS and following not in _MILITARY_NOUNS
+
+
+def _opening_word(lower: str) -> bool:
+    return lower in _OPENING_WORDS or lower.endswith(_OPENING_SUFFIXES)
 
 
 def _is_demonym(word: str, registry: Registry | None) -> bool:

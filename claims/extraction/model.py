@@ -34,3 +34,22 @@ class ExtractedClaim:
     type_confidence: float
     stance_confidence: float
     version: str = EXTRACTOR_VERSION
+
+
+def _slot_filler():
+    """make_claim(field values in order) -> ExtractedClaim, filling the slots directly.
+
+    The frozen dataclass __init__ calls object.__setattr__ once per field,
+    which made building the record the costliest step of a claim; writing
+    through the slot descriptors keeps the class frozen for everyone else.
+    """
+    names = ExtractedClaim.__slots__
+    setters = {f"_set_{name}": getattr(ExtractedClaim, name).__set__ for name in names}
+    body = "".join(f"    _set_{name}(claim, {name})\n" for name in names)
+    source = f"def make_claim({', '.join(names)}):\n    claim = _new(_cls)\n{body}    return claim\n"
+    scope = {"_new": object.__new__, "_cls": ExtractedClaim, **setters}
+    exec(source, scope)  # noqa: S102 - generated from the class's own field names
+    return scope["make_claim"]
+
+
+make_claim = _slot_filler()

@@ -52,10 +52,12 @@ class Registry:
             {a.lower() for actor in self.actors for a in actor.aliases if "," in a}, key=len, reverse=True
         )
         self._names: dict[str, tuple[frozenset[str], str]] = {}
+        self._personal: dict[str, bool] = {}
         for actor in self.actors:
             for alias in (actor.name, *actor.aliases):
                 self._add_alias(actor, alias)
         self.max_len = max((len(key) for key in self._index), default=1)
+        self._person_keys = frozenset(key for actor in self.actors for key in _person_keys(actor))
 
     @classmethod
     def from_records(cls, records: Sequence[dict]) -> "Registry":
@@ -132,6 +134,17 @@ class Registry:
                 return actor if len(lower) - size <= _MAX_SUFFIX else None
         return None
 
+    def names_person(self, text: str) -> bool:
+        """Whether `text` holds an alias that is a person's name ("Igor
+        Konashenkov" and "Konashenkov" both listed), whoever the actor is."""
+        found = self._personal.get(text)
+        if found is None:
+            tokens = key_tokens(text)
+            found = any(tokens[i:j] in self._person_keys for i, j, _ in self.find_all(tokens))
+            if len(self._personal) < 100_000:
+                self._personal[text] = found
+        return found
+
     def name_words(self, actor: Actor) -> tuple[frozenset[str], str]:
         """All tokens of an actor's names, and the names joined, for matching heads."""
         cached = self._names.get(actor.name)
@@ -156,6 +169,19 @@ class Registry:
             if any(w in actor.name.lower() for w in ("authorities", "government")):
                 return actor
         return members[0] if members else None
+
+
+def _person_keys(actor: Actor) -> list[tuple[str, ...]]:
+    """Aliases that are a full name and its surname, both listed for the actor."""
+    keys = {key_tokens(alias): alias for alias in actor.aliases}
+    out = []
+    for key, alias in keys.items():
+        words = alias.split()
+        if not 2 <= len(words) <= 4 or len(key) != len(words) or not all(w[:1].isupper() for w in words):
+            continue
+        if key[-1:] in keys and not set(key) & PERSON_WORDS:
+            out.extend((key, key[-1:]))
+    return out
 
 
 def _actor(record: dict) -> Actor:

@@ -19,7 +19,9 @@ _MIN_CUT = 200
 
 _LINE = re.compile(r"[^\n]+")
 # The look-behind makes a run of terminators match once, from its start.
-_END = re.compile(r"(?<![.!?\u2026])[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
+_END = re.compile(r"(?<![.!?\u2026])[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)\s*")
+# The word before a full stop: letters and inner dots ("U.S"), at most 12 characters.
+_WORD_BEFORE = re.compile(r"(?:[^\W\d_]|\.)+\Z")
 _HEADING = re.compile(r"\s*(?:={1,6}|#{1,6})\s*\S")
 _OPENERS = "\"'\u201c\u2018\u00ab([¿¡"
 
@@ -48,12 +50,13 @@ def split_sentences(text: str) -> list[Sentence]:
 def _split_line(text: str, start: int, end: int, out: list[Sentence]) -> None:
     begin = start
     for match in _END.finditer(text, start, end):
-        following = _skip_space(text, match.end(), end)
+        following = match.end()  # the whitespace after the terminator is part of the match
         if following >= end or not _opens_sentence(text[following]):
             continue
-        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+        dot = match.start()
+        if text[dot] == "." and _is_abbreviation(text, dot):
             continue
-        _emit(text, begin, match.end(), out)
+        _emit(text, begin, following, out)
         begin = following
     _emit(text, begin, end, out)
 
@@ -98,12 +101,11 @@ def _opens_sentence(char: str) -> bool:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the word ending at `dot` is an abbreviation or an initial."""
-    begin = dot
-    while begin > 0 and dot - begin < 12 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
-        begin -= 1
-    word = text[begin:dot]
-    if not word:
+    found = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if found is None:
         return False
+    begin = found.start()
+    word = text[begin:dot]
     if len(word) == 1:
         # An initial stands alone ("J. Smith"); "TOS-1A." ends a sentence.
         alone = begin == 0 or text[begin - 1].isspace() or text[begin - 1] in "(\"'\u201c"

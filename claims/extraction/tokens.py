@@ -7,12 +7,39 @@ make up a name (capitalised words, determiners, words such as "ministry" or
 
 import re
 
-from .lexicon import CLAUSE_WORDS, NOT_NAMES, NP_FUNCTION, PRONOUNS, SOURCE_WORDS
+from .lexicon import (
+    ADVERBS,
+    ASSERT_VERBS,
+    AUXILIARIES,
+    CLAUSE_WORDS,
+    CONFIRM_VERBS,
+    DENY_VERBS,
+    NOT_NAMES,
+    NP_FUNCTION,
+    PRONOUNS,
+    SOURCE_WORDS,
+)
 
 _TOKEN = re.compile(r"\w+(?:[-\u2013/.:'\u2019]\w+)*|[^\w\s]")
 MAX_NP = 16
 _NP_WORDS = (NP_FUNCTION | SOURCE_WORDS) - CLAUSE_WORDS
 _QUOTE_MARKS = '"\u201c\u201d'
+_span = re.Match.span
+_MAX_MODIFIERS = 3
+_POSSESSIVE = ("'s", "\u2019s")
+_ARTICLES = frozenset({"the", "a", "an"})
+_CLAUSE_PUNCTUATION = frozenset({",", ";", ":", "(", '"', "\u201c"})
+# Lower-case words that never modify a source's head.
+_NOT_MODIFIERS = (
+    CLAUSE_WORDS
+    | NP_FUNCTION
+    | NOT_NAMES
+    | PRONOUNS
+    | AUXILIARIES
+    | ADVERBS
+    | frozenset(form for group in (ASSERT_VERBS, DENY_VERBS, CONFIRM_VERBS) for forms in group.values() for form in forms)
+    | frozenset({"to", "by", "into", "near", "over", "than", "not", "no", "said"})
+)
 
 
 # A token is a plain tuple (start, end, text, lower): cheap to build by the
@@ -29,12 +56,13 @@ def is_word(token: Token) -> bool:
     return token[TEXT][:1].isalnum()
 
 
-def tokenize(text: str) -> list[Token]:
-    low = text.lower()
+def tokenize(text: str, low: str | None = None) -> list[Token]:
+    """Tokens of `text`; `low` is text.lower() when the caller has it."""
+    if low is None:
+        low = text.lower()
     if len(low) != len(text):  # a few characters change length when lowered
         return [(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
-    spans = map(re.Match.span, _TOKEN.finditer(text))
-    return [(a, b, text[a:b], low[a:b]) for a, b in spans]
+    return [(a, b, text[a:b], low[a:b]) for a, b in map(_span, _TOKEN.finditer(text))]
 
 
 def is_name_word(token: Token) -> bool:
@@ -44,8 +72,8 @@ def is_name_word(token: Token) -> bool:
 
 def np_word(token: Token) -> bool:
     lower = token[LOWER]
-    if lower in _NP_WORDS:
-        return True
+    if lower in _NP_WORDS or (lower[-2:] in _POSSESSIVE and lower[:-2] in _NP_WORDS):
+        return True  # "the ministry's spokesman"
     if lower in CLAUSE_WORDS:
         return False
     first = token[TEXT][0]
@@ -75,9 +103,53 @@ def walk_np_left(tokens: list[Token], j: int) -> int:
             i = opener - 1
             continue
         if not np_word(token) or (token[LOWER] == "and" and not _joins(tokens, i)):
-            break
+            anchor = _placed_from(tokens, i, j)
+            if anchor is None:
+                anchor = _modified_from(tokens, i, j)
+            if anchor is None:
+                break
+            i = anchor
+            continue
         i -= 1
     return _trim_left(tokens, i + 1, j)
+
+
+def _placed_from(tokens: list[Token], i: int, j: int) -> int | None:
+    """'Health officials in Port Amar': a source word, then where it is."""
+    if tokens[i][LOWER] not in ("in", "at", "from") or i < 1 or tokens[i - 1][LOWER] not in SOURCE_WORDS:
+        return None
+    if i == j or not all(is_name_word(t) for t in tokens[i + 1 : j + 1]):
+        return None
+    return i - 1
+
+
+def _modified_from(tokens: list[Token], i: int, j: int) -> int | None:
+    """Where a name continues left past lower-case modifiers of its head:
+    "UN human rights monitors" (the walk stopped at "rights"). Only a name or
+    a clause-opening article anchors them, so "in the town local officials"
+    keeps just "local officials"."""
+    if tokens[j][LOWER] not in SOURCE_WORDS or tokens[i + 1][LOWER] in NP_FUNCTION:
+        return None  # "an accusation the rebels": an article opens its phrase
+    if any(capitalized(t) for t in tokens[i + 1 : j + 1]):
+        return None  # a name opens its phrase: nothing modifies it from the left
+    m = i
+    while m >= 0 and i - m < _MAX_MODIFIERS and _modifier(tokens[m]):
+        m -= 1
+    if m == i:
+        return None
+    if m < 0 or tokens[m][TEXT] in _CLAUSE_PUNCTUATION:
+        return m  # the phrase opens the clause
+    anchor = tokens[m]
+    if anchor[LOWER] in _ARTICLES:
+        return m if m == 0 or tokens[m - 1][TEXT] in _CLAUSE_PUNCTUATION else None
+    return m if is_name_word(anchor) and np_word(anchor) else None
+
+
+def _modifier(token: Token) -> bool:
+    lower = token[LOWER]
+    if not lower.isalpha() or token[TEXT][0] != lower[0] or lower in _NOT_MODIFIERS:
+        return False
+    return not lower.endswith(("ing", "ly"))
 
 
 def _joins(tokens: list[Token], i: int) -> bool:
@@ -146,8 +218,12 @@ def _matching_close(tokens: list[Token], i: int, limit: int) -> int:
 def has_content_word(tokens: list[Token], i: int, j: int) -> bool:
     """True when tokens[i:j] hold a name or a word that can head a source."""
     for token in tokens[i:j]:
-        if token[LOWER] in SOURCE_WORDS or is_name_word(token) or _name_part(token):
+        lower = token[LOWER]
+        if lower in SOURCE_WORDS or lower in PRONOUNS:
             return True
-        if token[LOWER] in PRONOUNS:
+        text = token[TEXT]
+        if text[0].isupper() and text[0].isalnum() and lower not in NOT_NAMES:
+            return True  # a name word
+        if "-" in text and _name_part(token):
             return True
     return False

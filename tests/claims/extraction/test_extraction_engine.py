@@ -291,7 +291,7 @@ def test_extract_wire_report_of_another_conflict():
             "marovia",
             "assert",
             "casualties",
-            date(2027, 8, 12),
+            date(2027, 8, 10),  # "on Tuesday" before the Thursday dateline
             None,
         ),
         (
@@ -300,7 +300,7 @@ def test_extract_wire_report_of_another_conflict():
             "talva",
             "deny",
             "casualties",
-            date(2027, 8, 12),
+            date(2027, 8, 10),
             0,
         ),
         ("the frigate came under fire first", "Marovian Navy", "marovia", "assert", "attack", date(2027, 8, 12), None),
