@@ -295,8 +295,15 @@ def claims_pretag(*, claim_ids: list[int]) -> int:
             Claim.objects.select_for_update(of=("self",))
             .filter(pk__in=claim_ids, tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED)
             .select_related("responds_to")
-            .only("pk", "sentence", "quote", "stance", "responds_to__sentence", "responds_to__quote",
-                  "responds_to__stance")
+            .only(
+                "pk",
+                "sentence",
+                "quote",
+                "stance",
+                "responds_to__sentence",
+                "responds_to__quote",
+                "responds_to__stance",
+            )
             .order_by("pk")
         )
         tags = tagging.tag_claims(claims, selectors.actor_registry())

@@ -26,7 +26,6 @@ from .lexicon import (
     IRREGULAR_PAST,
     PRONOUNS,
     SOURCE_WORDS,
-    words,
 )
 from .tokens import (
     END,
@@ -61,12 +60,12 @@ _OWN_DENIAL = re.compile(
 )
 
 
-def _word_trie(words: frozenset[str]) -> str:
-    """A regex alternation of `words` with shared prefixes factored out
+def _word_trie(vocabulary: frozenset[str]) -> str:
+    """A regex alternation of `vocabulary` with shared prefixes factored out
     ("sa(?:id|ys?)"), so that a search tries a few letters per position
     instead of every word."""
     trie: dict = {}
-    for word in words:
+    for word in vocabulary:
         node = trie
         for char in word:
             node = node.setdefault(char, {})

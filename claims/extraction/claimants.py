@@ -5,13 +5,30 @@ Resolution order: "both sides"; pronouns and short definite references
 document's recent claimants; exact registry aliases; coordinations ("A and
 B"); aliases inside a longer mention; a surname seen earlier in full;
 otherwise a new, unknown actor whose side is inferred only from the registry
-(a demonym of a registered country) and is a third party by default.
+(a demonym of a registered country, "Ukrainian-installed"; a noun whose
+plural is an alias, "a rebel commander") and is a third party by default.
+An unknown actor is named by the person an appositive names ("The governor
+of X, Serhiy Haidai"), by the organisation a spokesperson speaks for, or by
+the mention without its article.
+
+"He"/"she" refer to the latest claimant spoken for by a person: one whose
+mention holds a person word ("spokesman") or a personal name, even when the
+canonical actor is an institution.
 """
 
 import re
 from dataclasses import dataclass
 
-from .lexicon import BOTH_SIDES, COREF_EQUIVALENTS, COREF_HEADS, NOT_NAMES, PERSON_WORDS, PLACE_SUFFIXES, SOURCE_WORDS
+from .lexicon import (
+    BOTH_SIDES,
+    COREF_EQUIVALENTS,
+    COREF_HEADS,
+    NOT_NAMES,
+    PERSON_WORDS,
+    PLACE_SUFFIXES,
+    SOURCE_WORDS,
+    words,
+)
 from .registry import THIRD_PARTY, Actor, Registry, key_tokens
 
 _HISTORY = 40
@@ -26,11 +43,17 @@ _NAME_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "of", "for", "near", "to", "on", "with"})
 # Words for what a speaker does, not whose side they are on ("a UN official").
 _ROLES = PERSON_WORDS | frozenset(
-    "official source representative resident witness worker doctor medic volunteer activist local "
-    "villager survivor officer person member".split()
+    words(
+        """
+        official source representative resident witness worker doctor medic volunteer
+        activist local villager survivor officer person member
+        """
+    )
 )
 # Capitalised words that never make up a personal name.
-_NOT_PERSONAL = SOURCE_WORDS | NOT_NAMES | PLACE_SUFFIXES | frozenset({"united", "nations", "union", "republic", "ministry"})
+_NOT_PERSONAL = (
+    SOURCE_WORDS | NOT_NAMES | PLACE_SUFFIXES | frozenset({"united", "nations", "union", "republic", "ministry"})
+)
 
 
 @dataclass(slots=True)
@@ -315,8 +338,10 @@ def _appositive_name(text: str) -> str | None:
 def _proper(text: str) -> bool:
     """Every word capitalised but small joining words: "Syrian Observatory for Human Rights"."""
     words = text.split()
-    return words[0][:1].isupper() and words[0].lower() not in _DETERMINERS and all(
-        w[:1].isupper() or w in ("of", "for", "and", "the", "de", "&") for w in words
+    return (
+        words[0][:1].isupper()
+        and words[0].lower() not in _DETERMINERS
+        and all(w[:1].isupper() or w in ("of", "for", "and", "the", "de", "&") for w in words)
     )
 
 

@@ -71,7 +71,9 @@ def _types(text: str, words: set[str]) -> list[str]:
             found.add(name)
     for word in words & _TRIGGERS:
         for name, pattern in _PHRASES[word]:
-            if name not in found and pattern.search(text):
+            if name in found or (len(found) > 1 and _ORDER[name] > min(map(_ORDER.__getitem__, found))):
+                continue  # with two types found, a later one changes neither the first nor the count
+            if pattern.search(text):
                 found.add(name)
     return sorted(found, key=_ORDER.__getitem__)
 

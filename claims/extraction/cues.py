@@ -6,6 +6,12 @@ passives), "according to", "released footage showing", "issued a denial",
 source written next to it, or is marked as sharing the subject of an earlier
 clause; where its content ends is decided when the sentence's attributions
 are put together (see attributions.py).
+
+A cue may also follow its content, as wire copy has it: "X happened, the
+governor said", '"...," he told Reuters', "..., said the ministry", "Y,
+according to X". The clause before the source is then the claim, or the
+whole clause when it carries on after a parenthetical cue ("Russian forces,
+the governor said, shelled the town").
 """
 
 from dataclasses import dataclass
@@ -18,8 +24,8 @@ from .lexicon import (
     AUXILIARIES,
     CLAUSE_WORDS,
     CONFIRM_VERBS,
-    IRREGULAR_PAST,
     DENY_VERBS,
+    IRREGULAR_PAST,
     MEDIA_NOUNS,
     MEDIA_VERBS,
     NEEDS_THAT,
@@ -224,9 +230,10 @@ def _tail_end(tokens: list[Token], k: int) -> int | None:
     """Index of the boundary ending a tail such as "on Friday" or "in a
     statement" after a cue, or None when a reported clause follows it."""
     n = len(tokens)
-    if k < n and tokens[k][LOWER] not in _TAIL_OPENERS and not _boundary(tokens[k]):
-        if not (capitalized(tokens[k]) and tokens[k][LOWER] in _WEEKDAY_NAMES):
-            return None
+    opener = tokens[k] if k < n else None
+    weekday = opener is not None and capitalized(opener) and opener[LOWER] in _WEEKDAY_NAMES
+    if opener is not None and opener[LOWER] not in _TAIL_OPENERS and not _boundary(opener) and not weekday:
+        return None
     for m in range(k, min(n, k + 12)):
         token = tokens[m]
         if _boundary(token):
@@ -430,16 +437,15 @@ def _is_proper(tokens: list[Token], first: int, last: int) -> bool:
     if first > last or tokens[first][LOWER] not in ("the", "a", "an"):
         return False
     inner = tokens[first + 1 : last + 1]
-    return bool(inner) and capitalized(inner[0]) and all(
-        capitalized(t) or t[LOWER] in _NAME_JOINERS or not is_word(t) for t in inner
+    return (
+        bool(inner)
+        and capitalized(inner[0])
+        and all(capitalized(t) or t[LOWER] in _NAME_JOINERS or not is_word(t) for t in inner)
     )
 
 
 def _is_name(tokens: list[Token], first: int, last: int) -> bool:
-    for token in tokens[first : last + 1]:
-        if not token[TEXT][0].isupper():
-            return False
-    return True
+    return all(token[TEXT][0].isupper() for token in tokens[first : last + 1])
 
 
 def _has_speaker_word(tokens: list[Token], first: int, stop: int) -> bool:

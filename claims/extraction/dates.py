@@ -4,7 +4,13 @@ A running date follows the document: a dateline (`date 2020-10-17`), dated
 section headings (`=== 4 October ===`, `==November==`), and dates in the
 text itself, absolute (`On October 2`, `10 October 2020`) or relative
 (`the following day`, `Three days later`, `On the 29th`). Year-less dates
-take the year the document is about.
+take the year the document is about. A wire dateline (`KYIV, May 14
+(Reuters) -`) dates the document like `date 2020-10-17` does.
+
+A weekday (`said on Friday`) is the latest such day on or before the date
+the text is written on (its section's heading, else its dateline); it dates
+its sentence without moving the running date. A date after `since` or
+`until` starts or ends a period and dates nothing.
 """
 
 import re
@@ -51,7 +57,9 @@ _DATELINE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # "PORT SELA, 12 August 2027 -", "KYIV, May 14 (Reuters) -", "GENEVA (14 June 2024) -".
 _WIRE_PLACE = re.compile(r"\s*[A-Z][\w'.\- ]{1,40}(?:,\s*[A-Z][\w'.\- ]{1,30})?(?:,\s+|\s*\()")
 _WIRE_END = re.compile(r"\)?\s*(?:\([^()\n]{1,40}\)\s*)?[-\u2013\u2014]")
-_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])")
+# Starts with a digit so the regex engine can skip to digits; the character
+# before a match is checked by hand ("12:30", not "1:12:30" or "v1.12:30").
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?![\d:])")
 _NOON = re.compile(r"\b(?:" + "|".join(NOON_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -219,6 +227,9 @@ def clock_times(text: str, start: int = 0, end: int | None = None) -> list[tuple
     out = []
     if ":" in text:
         for match in _CLOCK.finditer(text, start, end):
+            at = match.start()
+            if at and (text[at - 1].isdecimal() or text[at - 1] in ":."):
+                continue
             if not _foreign_zone(text, match.end()):
                 out.append((match.start(), f"{int(match.group(1)):02d}:{match.group(2)}"))
     if "noon" in text or "midday" in text or "mid-day" in text:

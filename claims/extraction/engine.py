@@ -49,7 +49,7 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
             tracker.on_heading(body)
             continue
         found, tokens = analyse(body)
-        made = _sentence_drafts(index, sentence, body, found, resolver, drafts)
+        made = _sentence_drafts(index, sentence, body, found, resolver, drafts) if found else []
         for draft in made:
             draft.tokens, draft.body = tokens, body
         _date_sentence(tracker, body, made, sentence.start)

@@ -39,16 +39,19 @@ _MILITARY_NOUNS = frozenset(
     )
 )
 # Capitalised only because they open the sentence: "Fighting raged in X".
-_OPENING_WORDS = frozenset(
-    " ".join(TYPE_WORDS.values()).split()
-    + words(
-        """
+_OPENING_WORDS = (
+    frozenset(
+        " ".join(TYPE_WORDS.values()).split()
+        + words(
+            """
         heavy fierce intense sporadic renewed fresh new further more most many much some
         several few no civilian military enemy rebel government artillery sirens smoke
         fire explosions blasts casualties losses air ground sea naval overnight
         """
+        )
     )
-) | ADVERBS
+    | ADVERBS
+)
 _OPENING_SUFFIXES = ("ing", "ly")
 # Verdicts of _place_word by spelling: names recur throughout a document.
 _SHAPES: dict[str, bool] = {}

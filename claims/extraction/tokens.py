@@ -37,7 +37,7 @@ _NOT_MODIFIERS = (
     | PRONOUNS
     | AUXILIARIES
     | ADVERBS
-    | frozenset(form for group in (ASSERT_VERBS, DENY_VERBS, CONFIRM_VERBS) for forms in group.values() for form in forms)
+    | frozenset(form for verbs in (ASSERT_VERBS, DENY_VERBS, CONFIRM_VERBS) for f in verbs.values() for form in f)
     | frozenset({"to", "by", "into", "near", "over", "than", "not", "no", "said"})
 )
 

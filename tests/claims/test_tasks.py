@@ -161,7 +161,11 @@ def test_ingest_wait_returns_once_workers_are_done(actors, broker_url, start_wor
     start_worker()
     result = subprocess.run(
         [sys.executable, "manage.py", "ingest", "--wait", str(CORPUS)],
-        cwd=ROOT, env=service_env(broker_url), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=service_env(broker_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     claims = Claim.objects.count()

@@ -154,7 +154,7 @@ def test_extract_types_of_lost_men_repelled_assault_and_lost_aircraft(registry):
 
 
 def test_extract_relative_clause_denial_answers_the_claim_before(registry):
-    text = "The UN said that 14 children were killed in an airstrike on Dorsk, which the government denied carrying out."
+    text = "The UN said 14 children were killed in an airstrike on Dorsk, which the government denied carrying out."
     assert _rows(text, registry, "claimant", "stance", "claim_type", "responds_to") == [
         ("United Nations", "assert", "casualties", None),
         ("Valdorian government", "deny", "casualties", 0),
