@@ -34,6 +34,7 @@ test: $(VENV)/.dev
 
 # Production-style: gunicorn, a Celery worker and celery beat (see Procfile)
 # against DATABASE_URL and CELERY_BROKER_URL, DEBUG off, static files by WhiteNoise.
+serve: export DEBUG := 0
 serve: $(VENV)/.base
 	@test -n "$$DATABASE_URL" -a -n "$$CELERY_BROKER_URL" -a -n "$$SECRET_KEY" || \
 		{ echo "make serve needs DATABASE_URL, CELERY_BROKER_URL and SECRET_KEY (see README)"; exit 1; }

@@ -1,7 +1,8 @@
 """claimdesk settings, read from the environment (see README, "Configuration").
 
-Development defaults apply only with DEBUG on; with DEBUG off every secret
-must come from the environment.
+DEBUG is on unless the environment turns it off, so a checkout works as it
+is; development defaults apply only then. With DEBUG=0 (production, `make
+serve`) every secret must come from the environment.
 """
 
 from pathlib import Path
@@ -13,7 +14,7 @@ from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", default=True)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
