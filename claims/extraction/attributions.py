@@ -42,6 +42,8 @@ from .tokens import (
 
 _OPENERS = frozenset({";", "while", "whereas", "whilst", "although", "though"})
 _REGION_GLUE = frozenset({",", ";", ":", "while", "whereas", "whilst", "and", "but", "as", "which", "who", "with"})
+# What a region takes in to its left: the glue and adverbs ("and later said").
+_REGION_LEFT = _REGION_GLUE | ADVERBS
 _APPEAL = re.compile(
     r"(?:(?:its|their|his|her|the|an?)\s+)?(?:appeals?|calls?|demands?|requests?|pleas?)\b(?!\s+(?:that|of)\b)",
     re.IGNORECASE,
@@ -217,21 +219,23 @@ def _set_regions(sentence: str, tokens: list[Token], found: list[Attribution]) -
             continue
         begin = _own_start(tokens, attribution)
         k = bisect_left(tokens, (begin,))  # tokens are sorted by their start
-        while k > 0 and (tokens[k - 1][LOWER] in _REGION_GLUE or tokens[k - 1][LOWER] in ADVERBS):
+        while k > 0 and tokens[k - 1][LOWER] in _REGION_LEFT:
             k -= 1
         attribution.region = tokens[k][START] if k < len(tokens) else len(sentence)
 
 
 def _own_start(tokens: list[Token], attribution: Attribution) -> int:
+    """The earliest of the cue, the quote and a source written before the cue."""
     cue_start = tokens[attribution.cue][START]
-    candidates = [cue_start]
-    if attribution.quote_start is not None:
-        candidates.append(attribution.quote_start)
-    if attribution.source and not attribution.shared and attribution.source[0] <= cue_start:
-        candidates.append(attribution.source[0])
     if attribution.kind == "context":
         return cue_start
-    return min(candidates)
+    start = cue_start
+    quote_start, source = attribution.quote_start, attribution.source
+    if quote_start is not None and quote_start < start:
+        start = quote_start
+    if source and not attribution.shared and source[0] <= cue_start and source[0] < start:
+        start = source[0]
+    return start
 
 
 def _bound_contents(sentence: str, found: list[Attribution]) -> None:
@@ -296,6 +300,9 @@ def _merge_participles(found: list[Attribution]) -> list[Attribution]:
 
 
 _AND_THAT = re.compile(r",?\s+and\s+that\s+")
+# The text of a "," token followed by an "and" token (only A/a, N/n and D/d
+# lower-case to a, n and d).
+_COMMA_AND = re.compile(r",\s*[Aa][Nn][Dd]")
 
 
 def _split_coordinated(sentence: str, tokens: list[Token], found: list[Attribution]):
@@ -317,8 +324,15 @@ def _coordination_points(sentence, tokens, attribution) -> list[tuple[int, int]]
     start, end = attribution.content_start, attribution.content_end
     if sentence.find(" and ", start, end) < 0:
         return []
-    points = [(m.start(), m.end()) for m in _AND_THAT.finditer(sentence, start, end)]
-    for k in range(bisect_left(tokens, (start + 1,)), len(tokens)):
+    points = []
+    if sentence.find("that", start, end) >= 0:  # what every ", and that" holds
+        points = [(m.start(), m.end()) for m in _AND_THAT.finditer(sentence, start, end)]
+    first = bisect_left(tokens, (start + 1,))
+    # No ", and" up to the content's last "and" (which may run 2 past its end):
+    # no clause to split off, unless the first "and" could pair with the last token.
+    if first > 0 and _COMMA_AND.search(sentence, 0, end + 2) is None:
+        return sorted(set(points))
+    for k in range(first, len(tokens)):
         token = tokens[k]
         if token[START] >= end:
             break

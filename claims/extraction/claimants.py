@@ -129,7 +129,7 @@ class Resolver:
         last = self.last()
         if last is None:
             return None
-        return Claimant(None, last.name, last.known, last.side, last.person, inferred=True)
+        return Claimant(None, last.name, last.known, last.side, last.person, True)  # inferred
 
     # --- coreference ----------------------------------------------------------
 

@@ -11,6 +11,14 @@ import re
 from .lexicon import CLAIM_TYPES, MODAL_CLAUSE, MODAL_WORDS, TYPE_PHRASES, TYPE_PREFIXES, TYPE_WORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# The same words in lower-case ASCII text, where a plain range is much cheaper
+# for the regex engine than the Unicode categories.
+_ASCII_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# ASCII text lowered, with every character but letters and hyphens made a
+# space: without hyphens, its words are then just what str.split() gives.
+_ASCII_LETTERS = str.maketrans(
+    {chr(c): chr(c).lower() if chr(c).isalpha() or chr(c) == "-" else " " for c in range(128)}
+)
 _WORDS: dict[str, str | None] = {}
 _UNSEEN = object()
 _MAX_WORDS = 200_000
@@ -34,6 +42,12 @@ STANCE_CONFIDENCE = {
     "opponent": 0.7,
     "context": 0.6,
 }
+# stance_confidence's values, worked out once (it runs for every claim).
+_STANCE_CONFIDENCES = {
+    (kind, shared): round(base - (0.1 if shared else 0.0), 2)
+    for kind, base in STANCE_CONFIDENCE.items()
+    for shared in (False, True)
+}
 
 
 def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[str, float]:
@@ -41,12 +55,12 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
 
     A warning ("warned that any attack would be answered") is diplomatic
     unless it reports an event that already happened."""
-    words = set(_WORD.findall(text.lower()))
+    words = _lower_words(text)
     if not words.isdisjoint(MODAL_WORDS):
         if warning and MODAL_CLAUSE.search(text):
             return "diplomatic", 0.75
         factual = MODAL_CLAUSE.sub(" ", text)
-        factual_words = set(_WORD.findall(factual.lower()))
+        factual_words = _lower_words(factual)
         hits = _types(factual, factual_words)
         if not hits and _types(text, words):
             return "diplomatic", 0.6  # events only in what someone would do
@@ -59,23 +73,41 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
     return "other", 0.5
 
 
+def _lower_words(text: str) -> set[str]:
+    """The words of `text` lower-cased: _WORD's matches in text.lower()."""
+    if not text.isascii():
+        return set(_WORD.findall(text.lower()))
+    letters = text.translate(_ASCII_LETTERS)
+    if "-" in letters:
+        return set(_ASCII_WORD.findall(letters))
+    return set(letters.split())
+
+
 def _types(text: str, words: set[str]) -> list[str]:
-    found = set()
-    for word in words:
-        name = _WORDS.get(word, _UNSEEN)
-        if name is _UNSEEN:
-            name = _prefix_type(word)
-            if len(_WORDS) < _MAX_WORDS:
-                _WORDS[word] = name  # remember the verdict for this word
-        if name is not None:
-            found.add(name)
+    # Nearly every word has been seen before; a marker shows the rest, which
+    # are then typed (and remembered) by the slower way round.
+    found = {_WORDS.get(word, _UNSEEN) for word in words}
+    if _UNSEEN in found:
+        found = {_word_type(word) for word in words}
+    found.discard(None)
     for word in words & _TRIGGERS:
         for name, pattern in _PHRASES[word]:
             if name in found or (len(found) > 1 and _ORDER[name] > min(map(_ORDER.__getitem__, found))):
                 continue  # with two types found, a later one changes neither the first nor the count
             if pattern.search(text):
                 found.add(name)
+    if len(found) < 2:
+        return list(found)
     return sorted(found, key=_ORDER.__getitem__)
+
+
+def _word_type(word: str) -> str | None:
+    name = _WORDS.get(word, _UNSEEN)
+    if name is _UNSEEN:
+        name = _prefix_type(word)
+        if len(_WORDS) < _MAX_WORDS:
+            _WORDS[word] = name  # remember the verdict for this word
+    return name
 
 
 def _prefix_type(word: str) -> str | None:
@@ -90,5 +122,8 @@ def _prefix_type(word: str) -> str | None:
 
 
 def stance_confidence(kind: str, shared: bool) -> float:
+    found = _STANCE_CONFIDENCES.get((kind, shared))
+    if found is not None:
+        return found
     base = STANCE_CONFIDENCE.get(kind, 0.8)
     return round(base - (0.1 if shared else 0.0), 2)

@@ -37,9 +37,13 @@ _LEADING = re.compile(
     ),
     re.IGNORECASE,
 )
-_ACTION_CUT = re.compile(rf",?\s+and\s+(?:then\s+|later\s+|also\s+)?(?:{SOURCE_ACTIONS})\b")
+# ",? and (then)? issued": the cut is at the comma or the spaces before "and".
+# The regex starts at the "and", a literal the regex engine can skip ahead to,
+# and its look-behind checks the space before it; the rest is widened by hand.
+_ACTION_AND = re.compile(rf"and(?<=\sand)\s+(?:then\s+|later\s+|also\s+)?(?:{SOURCE_ACTIONS})\b")
 _TRAILING = " \t\n,;:.\u2014\u2013-"
 _DANGLING_WORDS = frozenset(["that", "which", "who", "and", "but", "or", "while", "as", "where", "when", "with", "of"])
+_DANGLING_SIZE = max(map(len, _DANGLING_WORDS))  # lowering never shortens a word
 _LABEL = re.compile(r",\s+(?:an?|the|this)\s+(?:accusation|allegation|claim|charge|assertion)s?\s*$", re.IGNORECASE)
 _ANSWER_END = re.compile(r",\s+(?:while|whereas|but|although)\b")
 _QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
@@ -70,12 +74,12 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
                 end -= 1
     if end > start and text[end - 1] in "\"\u201d'\u2019" and _unbalanced(text, start, end):
         end -= 1
-    label = _LABEL.search(text, start, end)
+    label = _LABEL.search(text, start, end) if text.find(",", start, end) >= 0 else None
     if label is not None:
         end = label.start()  # "..., an accusation" labels the claim, it is not part of it
     while end > start:
         cut = text.rfind(" ", start, end)
-        if cut <= start or text[cut + 1 : end].lower() not in _DANGLING_WORDS:
+        if cut <= start or end - cut - 1 > _DANGLING_SIZE or text[cut + 1 : end].lower() not in _DANGLING_WORDS:
             break
         end = cut  # "... in areas of Northland that" loses its dangling "that"
     return start, end
@@ -90,8 +94,14 @@ def cut_source_actions(text: str, start: int, end: int) -> int:
     """End the proposition before "and issued a warning" and the like."""
     if text.find(" and ", start, end) < 0:
         return end
-    match = _ACTION_CUT.search(text, start, end)
-    return match.start() if match else end
+    # The space before the "and" must lie inside text[start:end] too.
+    match = _ACTION_AND.search(text, start + 1, end)
+    if match is None:
+        return end
+    cut = match.start() - 1
+    while cut > start and text[cut - 1].isspace():
+        cut -= 1
+    return cut - 1 if cut > start and text[cut - 1] == "," else cut
 
 
 def bound_answer(text: str, start: int, end: int) -> int:

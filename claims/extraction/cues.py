@@ -114,8 +114,12 @@ _CONTRASTS = frozenset({"while", "whereas", "whilst", "but", "although", "though
 _CLAUSE_LINKS = _CONTRASTS | frozenset(words("and or as after before since which who where when according"))
 _MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly", "supposedly"})
 _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
+# Words between a subject and its verb: "has also", "was later".
+_BEFORE_VERB = ADVERBS | AUXILIARIES
 
 
+# Built by the thousand: pass the leading fields by position and set the rest
+# afterwards, since keyword arguments to a class call go through a dict.
 @dataclass(slots=True)
 class Attribution:
     kind: str  # verb | according | agent | opponent | context
@@ -153,7 +157,7 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
     if lower in _MEDIA_VERBS:
         return _media(tokens, i)
     if lower in _CONTEXT_ADVERBS:
-        return Attribution("context", ASSERT, i, fixed=False)
+        return Attribution("context", ASSERT, i)
     if lower == "witnessed" and _next(tokens, i, 1) == "by":
         return _agents(tokens, i, CONFIRM)
     cue = CUE_FORMS.get(lower)
@@ -204,9 +208,8 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
     has_that = start > 0 and tokens[start - 1][LOWER] in ("that", "have")
     if participle and not has_that and _next(tokens, start - 1, 1) in PREPOSITIONS:
         return None  # "a correspondent reporting from the scene"
-    attribution = Attribution("verb", stance, i, participle=participle, shared=shared)
-    attribution.has_that, attribution.stem = has_that, stem
-    attribution.source = span_of(tokens, source)
+    attribution = Attribution("verb", stance, i, span_of(tokens, source), shared)
+    attribution.has_that, attribution.stem, attribution.participle = has_that, stem, participle
     attribution.content_start = tokens[start][START] if start < len(tokens) else len(sentence)
     if stance != ASSERT:
         attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
@@ -282,7 +285,7 @@ def _after_content(sentence, tokens, i, source, stem, closing, whole) -> Attribu
     closer = tokens[closing]
     end = closer[START] if closer[TEXT] == "," else closer[END]
     begin = _clause_begin(sentence, tokens, closing)
-    attribution = Attribution("verb", ASSERT, i, source=span_of(tokens, source))
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, source))
     attribution.stem, attribution.has_that = stem, True
     return attribution if _clause_content(sentence, attribution, begin, end, whole) else None
 
@@ -346,7 +349,7 @@ def _clause_begin(sentence: str, tokens: list[Token], stop: int) -> int:
 
 def _skip_auxiliaries(tokens: list[Token], j: int) -> tuple[int, bool]:
     passive = False
-    while j >= 0 and (tokens[j][LOWER] in ADVERBS or tokens[j][LOWER] in AUXILIARIES):
+    while j >= 0 and tokens[j][LOWER] in _BEFORE_VERB:
         if tokens[j][LOWER] in PASSIVE_AUX:
             passive = True
         j -= 1
@@ -531,7 +534,8 @@ def _passive(tokens: list[Token], i: int, j: int, stance: str):
         return None
     if j < 0 or not _anaphoric_subject(tokens, j):
         return None
-    attribution = Attribution("opponent", stance, i, fixed=True, anaphoric=True)
+    attribution = Attribution("opponent", stance, i)
+    attribution.fixed = attribution.anaphoric = True
     attribution.quote_start = tokens[_subject_start(tokens, j)][START]
     attribution.content_start = attribution.quote_start
     attribution.content_end = tokens[i][END]
@@ -579,7 +583,8 @@ def _next_agent(tokens: list[Token], k: int) -> int | None:
 
 
 def _agent(tokens, i, stance, span, start, end) -> Attribution:
-    attribution = Attribution("agent", stance, i, source=span, fixed=True, anaphoric=True)
+    attribution = Attribution("agent", stance, i, span)
+    attribution.fixed = attribution.anaphoric = True
     attribution.quote_start = start
     attribution.content_start = start
     attribution.content_end = end
@@ -594,7 +599,7 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
     stop = walk_np_right(tokens, first, len(tokens))
     if stop <= first or not has_content_word(tokens, first, stop):
         return None
-    attribution = Attribution("according", ASSERT, i, source=(tokens[first][START], tokens[stop - 1][END]))
+    attribution = Attribution("according", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
     comma = _comma_after(tokens, stop)
     if i > 0 and tokens[i - 1][TEXT] == ",":  # "Y, according to X" or "Y, according to X, Z"
         after = _after_kind(tokens, comma) if comma is not None else "end"
@@ -633,7 +638,7 @@ def _issued(tokens: list[Token], i: int) -> Attribution | None:
     source, shared = _left_source(tokens, i, j, False)
     if source is None and not shared:
         return None
-    attribution = Attribution("verb", DENY, i, source=span_of(tokens, source), shared=shared)
+    attribution = Attribution("verb", DENY, i, span_of(tokens, source), shared)
     attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
     attribution.content_start = tokens[k][START] if k < len(tokens) else tokens[k - 1][END]
     attribution.anaphoric = True
@@ -651,7 +656,7 @@ def _media(tokens: list[Token], i: int) -> Attribution | None:
         return None
     confirms = any(t[LOWER].startswith(("confirm", "corroborat")) for t in tokens[i + 1 : noun])
     start = _media_content(tokens, noun)
-    attribution = Attribution("verb", ASSERT, i, source=span_of(tokens, source), shared=shared)
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, source), shared)
     attribution.participle, attribution.media = participle, True
     attribution.content_start = tokens[start][START] if start < len(tokens) else tokens[noun][END]
     if confirms or _is_pronoun_object(tokens, start):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS, WEEKDAYS
+from .model import slot_filler
 
 _MONTH = "|".join(sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True))
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
@@ -26,9 +27,15 @@ _RELATIVE = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 _WEEKDAY = "|".join(day.capitalize() for day in WEEKDAYS)
 # Month names for patterns that ignore case.
 _MONTH_I = "|".join(sorted({m.capitalize() for m in MONTHS}, key=len, reverse=True))
-# One leading \b for all alternatives: positions inside words fail at once.
+# Letters a date can begin with; the alternatives below start with a digit,
+# one of these words or a preposition of "on the 29th".
+_DATE_WORDS = (*MONTHS, *NUMBER_WORDS, *RELATIVE_DAYS, *WEEKDAYS, "on", "by", "until", "since", "from")
+_DATE_INITIALS = "".join(sorted({word[0] for word in _DATE_WORDS}))
+# One leading \b for all alternatives: positions inside words fail at once,
+# and word starts that no alternative can begin with fail at the look-ahead
+# (under the same IGNORECASE as the words themselves).
 _DATES = re.compile(
-    rf"\b(?:(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))\b"
+    rf"\b(?=[\d{_DATE_INITIALS}])(?:(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))\b"
     rf"|(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm>{_MONTH_I})\b\.?(?:,?\s+(?P<dy>\d{{4}})\b)?"
     rf"|(?P<mm>{_MONTH_I})\b\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d)(?:,?\s+(?P<my>\d{{4}})\b)?"
     rf"|(?:on|by|until|since|from)\s+the\s+(?P<od>\d{{1,2}})(?:st|nd|rd|th)\b"
@@ -71,6 +78,10 @@ class DateMention:
     relative: bool
     # "on Friday" dates its own sentence but does not move the running date.
     weekday: bool = False
+
+
+# DateMention(...) with every field given, cheaper than the frozen __init__.
+_mention = slot_filler(DateMention)
 
 
 class DateTracker:
@@ -153,7 +164,7 @@ class DateTracker:
             if value is not None:
                 relative = bool(match.group("rel") or match.group("n") or match.group("od"))
                 weekday = match.group("wd") is not None
-                out.append(DateMention(match.start(), match.end(), value, relative, weekday))
+                out.append(_mention(match.start(), match.end(), value, relative, weekday))
         return out
 
     def _value(self, match: re.Match, current: date | None) -> date | None:

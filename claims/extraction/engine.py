@@ -2,7 +2,8 @@
 
 `extract` is a pure function of the text, the actor registry and an optional
 document date. It walks the document once; only sentences that hold a cue
-word get the full analysis.
+word get the full analysis, and each claim is linked to the earlier ones as
+soon as it is found (linking looks back a bounded number of claims).
 """
 
 from bisect import bisect_left
@@ -13,77 +14,93 @@ from .attributions import Attribution, analyse
 from .claimants import Claimant, Resolver
 from .classify import classify, stance_confidence
 from .dates import DateMention, DateTracker, clock_times
-from .links import Answer, link
+from .links import WINDOW, Answer, link_claim
 from .locations import find_locations
 from .model import EXTRACTOR_VERSION, ExtractedClaim, make_claim
 from .registry import Registry
-from .sentences import Sentence, split_sentences
+from .sentences import sentence_spans
+from .tokens import Token
 
 
 @dataclass(slots=True)
 class _Draft:
+    """A claim while its sentence is worked on."""
+
     sentence_index: int
-    sentence: Sentence
+    sentence_start: int
     attribution: Attribution
     claimant: Claimant
     event_date: date | None = None
     time: str | None = None
-    answer: Answer | None = None
-    tokens: list | None = None
-    body: str = ""  # the sentence's text, shared by its claims
+
+
+# A claim once it is linked, until the document is done: a tuple of plain
+# values, which the garbage collector stops tracking. Objects kept per claim
+# to the end of a long document made each full collection walk them all.
+# (sentence, sentence start, quote start, quote end, mention, claimant name,
+# known, side, stance, claim type, event date, time, locations, responds to,
+# type confidence, stance confidence)
+_Record = tuple
 
 
 def extract(text: str, registry: Registry, document_date: date | None = None) -> list[ExtractedClaim]:
     """Claims of `text`, in document order, with offsets into `text`."""
     if not text or text.isspace():
         return []
-    sentences = split_sentences(text)
-    headings = [text[s.start : s.end] for s in sentences if s.heading]
+    spans = sentence_spans(text)
+    headings = [text[start:end] for start, end, heading in spans if heading]
     tracker = DateTracker(text, headings, document_date)
     resolver = Resolver(registry)
-    drafts: list[_Draft] = []
+    records: list[_Record] = []
+    recent: list[Answer] = []  # the claims linking may still look back to
     previous_claims = True
-    for index, sentence in enumerate(sentences):
-        body = text[sentence.start : sentence.end]
-        if sentence.heading:
+    for index, (start, end, heading) in enumerate(spans):
+        body = text[start:end]
+        if heading:
             tracker.on_heading(body)
             continue
         found, tokens = analyse(body)
-        made = _sentence_drafts(index, sentence, body, found, resolver, drafts) if found else []
+        last_side = recent[-1].side if recent else None
+        made = _sentence_drafts(index, start, body, found, resolver, last_side) if found else []
+        _date_sentence(tracker, body, made, start)
         for draft in made:
-            draft.tokens, draft.body = tokens, body
-        _date_sentence(tracker, body, made, sentence.start)
-        for draft in made:
-            draft.answer = _answer(draft, body, resolver, previous_claims)
-        drafts.extend(made)
+            answer = _answer(draft, len(records), body, resolver, previous_claims)
+            # Places now, while the sentence's tokens are at hand: keeping every
+            # sentence's tokens alive until the end made the garbage collector
+            # walk them again and again.
+            _locate(draft.attribution, answer.content, tokens, registry)
+            _link(recent, answer, registry)
+            records.append(_record(draft, body, answer))
         previous_claims = bool(made)
         resolver.observe_sentence(body)
-    return _finalize(text, drafts, registry)
+    return [_claim(n, record) for n, record in enumerate(records)]
 
 
 # --- claimants ----------------------------------------------------------------
 
 
-def _sentence_drafts(index, sentence, body, found, resolver, drafts) -> list[_Draft]:
+def _sentence_drafts(index, start, body, found, resolver, last_side) -> list[_Draft]:
+    """The sentence's claims; `last_side` is the side of the document's last claim so far."""
     made: list[_Draft] = []
     by_attribution: dict[int, list[Claimant]] = {}
     for attribution in found:
-        claimants = _claimants(attribution, body, resolver, by_attribution, made, drafts)
+        claimants = _claimants(attribution, body, resolver, by_attribution, made, last_side)
         by_attribution[id(attribution)] = claimants
         for claimant in claimants:
-            made.append(_Draft(index, sentence, attribution, claimant))
+            made.append(_Draft(index, start, attribution, claimant))
             resolver.remember(claimant)
-    made.sort(key=lambda d: d.attribution.quote[0])
+    if len(made) > 1:
+        made.sort(key=lambda d: d.attribution.quote[0])
     return made
 
 
-def _claimants(attribution, body, resolver, by_attribution, made, drafts) -> list[Claimant]:
+def _claimants(attribution, body, resolver, by_attribution, made, last_side) -> list[Claimant]:
     shared = attribution.shared_with
     if shared is not None and id(shared) in by_attribution:
         return by_attribution[id(shared)]
     if attribution.kind == "opponent":
-        target = (made or drafts or [None])[-1]
-        found = resolver.opponent(target.claimant.side) if target is not None else None
+        side = made[-1].claimant.side if made else last_side
+        found = resolver.opponent(side) if side is not None else None
         return [found] if found is not None else []
     if attribution.source is not None:
         start = _widen_to_alias(body, *attribution.source, resolver.registry)
@@ -94,7 +111,7 @@ def _claimants(attribution, body, resolver, by_attribution, made, drafts) -> lis
 
 def _widen_to_alias(body: str, start: int, end: int, registry: Registry) -> int:
     """A registered name with commas in it ("observers, experts, and journalists")."""
-    if "," not in body[max(0, start - 6) : start]:
+    if body.find(",", max(0, start - 6), start) < 0:
         return start
     found = registry.alias_ending(body, end)
     return start if found is None else min(found, start)
@@ -192,49 +209,45 @@ def _time_sentence(body: str, made: list[_Draft]) -> None:
 # --- types, links, output -------------------------------------------------------
 
 
-def _answer(draft: _Draft, body: str, resolver: Resolver, previous_claims: bool) -> Answer:
+def _answer(draft: _Draft, index: int, body: str, resolver: Resolver, previous_claims: bool) -> Answer:
     attribution = draft.attribution
     content = body[attribution.content_start : attribution.content_end]
     warning = attribution.stem == "warn"
     claim_type, confidence = classify(content, media=attribution.media, warning=warning)
+    # Positional, in Answer's field order: keyword arguments to a class call
+    # cost as much again as the whole construction.
     return Answer(
-        index=-1,
-        sentence=draft.sentence_index,
-        stance=attribution.stance,
-        name=draft.claimant.name,
-        side=draft.claimant.side,
-        content=content,
-        claim_type=claim_type,
-        type_confidence=confidence,
-        anaphoric=attribution.anaphoric,
-        previous_text=resolver.previous_sentence,
-        previous_has_claims=previous_claims,
+        index,
+        draft.sentence_index,
+        attribution.stance,
+        draft.claimant.name,
+        draft.claimant.side,
+        content,
+        claim_type,
+        confidence,
+        attribution.anaphoric,
+        resolver.previous_sentence,
+        previous_claims,
     )
 
 
-def _finalize(text: str, drafts: list[_Draft], registry: Registry) -> list[ExtractedClaim]:
-    answers = [d.answer for d in drafts]
-    for n, answer in enumerate(answers):
-        answer.index = n
-    link(answers, registry)
-    return [_claim(text, n, d, registry) for n, d in enumerate(drafts)]
+def _link(recent: list[Answer], answer: Answer, registry: Registry) -> None:
+    """Link the newest claim to those before it, keeping just as many of them
+    as linking looks back to (the rest are done with)."""
+    recent.append(answer)
+    if len(recent) > WINDOW + 1:
+        del recent[0]
+    link_claim(recent, len(recent) - 1, registry)
 
 
-def _claim(text: str, n: int, draft: _Draft, registry: Registry) -> ExtractedClaim:
-    sentence, attribution, answer = draft.sentence, draft.attribution, draft.answer
-    base = sentence.start
+def _record(draft: _Draft, body: str, answer: Answer) -> _Record:
+    attribution, claimant = draft.attribution, draft.claimant
     start, end = attribution.quote
-    content = draft.body[attribution.content_start : attribution.content_end]
-    stance_conf = stance_confidence(attribution.kind, attribution.shared)
-    claimant = draft.claimant
-    # Positional, in ExtractedClaim's field order.
-    return make_claim(
-        n,
-        draft.body,
-        sentence.start,
-        draft.body[start:end],
-        base + start,
-        base + end,
+    return (
+        body,
+        draft.sentence_start,
+        start,
+        end,
         claimant.mention,
         claimant.name,
         claimant.known,
@@ -243,23 +256,48 @@ def _claim(text: str, n: int, draft: _Draft, registry: Registry) -> ExtractedCla
         answer.claim_type,
         draft.event_date,
         draft.time,
-        _locations(draft, content, registry),
+        attribution.locations,
         answer.responds_to,
-        round(answer.type_confidence * stance_conf, 3),
         answer.type_confidence,
+        stance_confidence(attribution.kind, attribution.shared),
+    )
+
+
+def _claim(n: int, record: _Record) -> ExtractedClaim:
+    body, base, start, end, mention, name, known, side, stance, claim_type = record[:10]
+    event_date, time, locations, responds_to, type_conf, stance_conf = record[10:]
+    # Positional, in ExtractedClaim's field order.
+    return make_claim(
+        n,
+        body,
+        base,
+        body[start:end],
+        base + start,
+        base + end,
+        mention,
+        name,
+        known,
+        side,
+        stance,
+        claim_type,
+        event_date,
+        time,
+        locations,
+        responds_to,
+        round(type_conf * stance_conf, 3),
+        type_conf,
         stance_conf,
         EXTRACTOR_VERSION,
     )
 
 
-def _locations(draft: _Draft, content: str, registry: Registry) -> tuple[str, ...]:
-    attribution = draft.attribution
-    if attribution.locations is None:  # shared by the claims of "both sides"
-        tokens = draft.tokens or []
+def _locate(attribution: Attribution, content: str, tokens: list[Token], registry: Registry) -> None:
+    """Set the places named in the attribution's content (once: "both sides"
+    share one attribution)."""
+    if attribution.locations is None:
         # Tokens are sorted by offset: the content's are one slice of them.
         first = bisect_left(tokens, (attribution.content_start,))
         stop = bisect_left(tokens, (attribution.content_end,), first)
         if stop > first and tokens[stop - 1][1] > attribution.content_end:
             stop -= 1  # a word the content ends inside of
         attribution.locations = find_locations(content, registry, tokens[first:stop])
-    return attribution.locations

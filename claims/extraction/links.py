@@ -15,7 +15,9 @@ from .classify import classify
 from .lexicon import words
 from .registry import Registry
 
-_WINDOW = 30
+# How many earlier claims an answer looks back over: linking claims[n] reads
+# nothing before claims[n - WINDOW].
+WINDOW = 30
 _MAX_SENTENCES = 10
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
@@ -66,21 +68,28 @@ class Answer:
 
 def link(claims: list[Answer], registry: Registry) -> None:
     """Set `responds_to` and inherited types on denials and confirmations."""
-    for n, claim in enumerate(claims):
-        if claim.stance == "assert":
-            continue
-        target = _target(claims, n, registry)
-        if target is None:
-            _own_type(claim)
-            continue
-        claim.responds_to = target.index
-        claim.claim_type = target.claim_type
-        claim.type_confidence = round(0.9 * target.type_confidence, 3)
+    for n in range(len(claims)):
+        link_claim(claims, n, registry)
+
+
+def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
+    """Link claims[n], the earlier claims being linked already. Only the
+    WINDOW claims before it are read, so `claims` may be just those and it."""
+    claim = claims[n]
+    if claim.stance == "assert":
+        return
+    target = _target(claims, n, registry)
+    if target is None:
+        _own_type(claim)
+        return
+    claim.responds_to = target.index
+    claim.claim_type = target.claim_type
+    claim.type_confidence = round(0.9 * target.type_confidence, 3)
 
 
 def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
     claim = claims[n]
-    recent = [c for c in claims[max(0, n - _WINDOW) : n] if _eligible(claim, c)]
+    recent = [c for c in claims[max(0, n - WINDOW) : n] if _eligible(claim, c)]
     if _pronoun_without_antecedent(claims, n):
         return None
     candidates = [c for c in recent if claim.sentence - c.sentence <= _MAX_SENTENCES]

@@ -67,22 +67,28 @@ def find_locations(text: str, registry: Registry | None = None, tokens: list[Tok
     for start, end in _runs(tokens):
         if _is_place(tokens, start, end, registry):
             found.extend(_clean([t[TEXT] for t in tokens[start:end]]))
+    if len(found) < 2:  # most contents: nothing to deduplicate
+        return tuple(found)
     return tuple(dict.fromkeys(found))
 
 
 def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
     """(start, end) of each run of name-shaped tokens."""
-    runs, start = [], None
-    for k, token in enumerate(tokens):
-        # A first letter that changes when lowered is a capital.
-        if token[TEXT][0] != token[LOWER][0] and _place_word(token):
-            if start is None:
-                start = k
-        elif start is not None:
-            runs.append((start, k))
-            start = None
-    if start is not None:
-        runs.append((start, len(tokens)))
+    # A first letter that changes when lowered is a capital. Capitals are
+    # few, so they are picked out first and only they are looked at after.
+    capitals = [k for k, token in enumerate(tokens) if token[TEXT][0] != token[LOWER][0]]
+    runs: list[tuple[int, int]] = []
+    start = end = -1
+    for k in capitals:
+        if not _place_word(tokens[k]):
+            continue
+        if k != end:  # a gap since the current run: it has ended
+            if start >= 0:
+                runs.append((start, end))
+            start = k
+        end = k + 1
+    if start >= 0:
+        runs.append((start, end))
     return runs
 
 
@@ -136,4 +142,7 @@ def _clean(words: list[str]) -> list[str]:
         words = words[:-1]
     if not words:
         return []
-    return [part for part in _SPLIT.split(" ".join(words)) if part]
+    name = " ".join(words)
+    if "\u2013" not in name and "/" not in name:  # nearly always: one place
+        return [name]
+    return [part for part in _SPLIT.split(name) if part]

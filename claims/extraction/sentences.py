@@ -23,8 +23,11 @@ _LINE = re.compile(r"[^\n]+")
 # possessive rest of the run), and starting with a character set lets the
 # regex engine skip straight to candidates.
 _END = re.compile(r"[.!?\u2026](?<![.!?\u2026].)[.!?\u2026]*+[\"'\u201d\u2019\u00bb)\]]*(?=\s)\s*")
-# The word before a full stop: letters and inner dots ("U.S"), at most 12 characters.
+# The word before a full stop: letters and inner dots ("U.S").
 _WORD_BEFORE = re.compile(r"(?:[^\W\d_]|\.)+\Z")
+# How far back to look for it: a word longer than every abbreviation is none,
+# and one character more than the longest tells it apart (at most 12 were read).
+_WORD_REACH = min(12, max(map(len, ABBREVIATIONS)) + 1)
 _HEADING = re.compile(r"\s*(?:={1,6}|#{1,6})\s*\S")
 _OPENERS = "\"'\u201c\u2018\u00ab([¿¡"
 
@@ -36,21 +39,32 @@ class Sentence:
     heading: bool = False
 
 
+# (start, end, heading) of a sentence. The engine takes these plain tuples,
+# which the garbage collector stops tracking, rather than an object per
+# sentence alive for the whole of a long document.
+Span = tuple[int, int, bool]
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """All sentences of `text`, in order, without surrounding whitespace."""
-    out: list[Sentence] = []
+    return [Sentence(start, end, heading) for start, end, heading in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """split_sentences(text) as (start, end, heading) tuples."""
+    out: list[Span] = []
     for line in _LINE.finditer(text):
         start, end = _strip(text, line.start(), line.end())
         if start >= end:
             continue
         if _HEADING.match(text, start, end):
-            out.append(Sentence(start, end, heading=True))
+            out.append((start, end, True))
             continue
         _split_line(text, start, end, out)
     return out
 
 
-def _split_line(text: str, start: int, end: int, out: list[Sentence]) -> None:
+def _split_line(text: str, start: int, end: int, out: list[Span]) -> None:
     begin = start
     for match in _END.finditer(text, start, end):
         following = match.end()  # the whitespace after the terminator is part of the match
@@ -64,16 +78,16 @@ def _split_line(text: str, start: int, end: int, out: list[Sentence]) -> None:
     _emit(text, begin, end, out)
 
 
-def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+def _emit(text: str, start: int, end: int, out: list[Span]) -> None:
     start, end = _strip(text, start, end)
     while end - start > MAX_SENTENCE:
         cut = _cut_point(text, start, start + MAX_SENTENCE)
         piece_start, piece_end = _strip(text, start, cut)
         if piece_start < piece_end:
-            out.append(Sentence(piece_start, piece_end))
+            out.append((piece_start, piece_end, False))
         start, end = _strip(text, cut, end)
     if start < end:
-        out.append(Sentence(start, end))
+        out.append((start, end, False))
 
 
 def _cut_point(text: str, start: int, limit: int) -> int:
@@ -104,7 +118,7 @@ def _opens_sentence(char: str) -> bool:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the word ending at `dot` is an abbreviation or an initial."""
-    found = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    found = _WORD_BEFORE.search(text, max(0, dot - _WORD_REACH), dot)
     if found is None:
         return False
     begin = found.start()

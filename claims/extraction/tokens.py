@@ -6,6 +6,7 @@ make up a name (capitalised words, determiners, words such as "ministry" or
 """
 
 import re
+from itertools import accumulate
 
 from .lexicon import (
     ADVERBS,
@@ -21,10 +22,18 @@ from .lexicon import (
 )
 
 _TOKEN = re.compile(r"\w+(?:[-\u2013/.:'\u2019]\w+)*|[^\w\s]")
+# The same pattern captured: split() then alternates whitespace gaps and
+# tokens, all built in C, and the running sum of their lengths gives offsets.
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+# The same for ASCII text (the other joiners are not ASCII), where plain ranges
+# are cheaper for the regex engine than Unicode categories.
+_ASCII_TOKEN_SPLIT = re.compile(r"([A-Za-z0-9_]+(?:[-/.:'][A-Za-z0-9_]+)*|[^A-Za-z0-9_\s])")
+# The one character str.lower() maps by context (final sigma): where it occurs
+# a token lowered on its own may differ from the same span of the lowered text.
+_CONTEXT_LOWER = "\u03a3"
 MAX_NP = 16
 _NP_WORDS = (NP_FUNCTION | SOURCE_WORDS) - CLAUSE_WORDS
 _QUOTE_MARKS = '"\u201c\u201d'
-_span = re.Match.span
 _MAX_MODIFIERS = 3
 _POSSESSIVE = ("'s", "\u2019s")
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -57,12 +66,28 @@ def is_word(token: Token) -> bool:
 
 
 def tokenize(text: str, low: str | None = None) -> list[Token]:
-    """Tokens of `text`; `low` is text.lower() when the caller has it."""
-    if low is None:
-        low = text.lower()
-    if len(low) != len(text):  # a few characters change length when lowered
-        return [(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
-    return [(a, b, text[a:b], low[a:b]) for a, b in map(_span, _TOKEN.finditer(text))]
+    """Tokens of `text`; `low` is text.lower() when the caller has it.
+
+    A token's lower case is the token lowered on its own, which is its span
+    of text.lower() except around a capital sigma (see _CONTEXT_LOWER); only
+    then, and only when lowering keeps every offset, is the span sliced."""
+    # Every non-space character belongs to a token, so the parts alternate
+    # gap, token, gap, ..., gap, and the gaps are whitespace only.
+    parts = (_ASCII_TOKEN_SPLIT if text.isascii() else _TOKEN_SPLIT).split(text)
+    words = parts[1::2]
+    if _CONTEXT_LOWER in text:
+        if low is None:
+            low = text.lower()
+        if len(low) == len(text):
+            bounds = list(accumulate(map(len, parts)))
+            starts, ends = bounds[0:-1:2], bounds[1::2]
+            lows = map(low.__getitem__, map(slice, starts, ends))
+            return list(zip(starts, ends, words, lows, strict=True))
+    # The running lengths are each token's start then its end, in turn: zip
+    # takes them two at a time from the one iterator (whose last value, the
+    # end of the text, is left over: hence not strict).
+    bounds = accumulate(map(len, parts))
+    return list(zip(bounds, bounds, words, map(str.lower, words), strict=False))
 
 
 def is_name_word(token: Token) -> bool:
@@ -72,7 +97,7 @@ def is_name_word(token: Token) -> bool:
 
 def np_word(token: Token) -> bool:
     lower = token[LOWER]
-    if lower in _NP_WORDS or (lower[-2:] in _POSSESSIVE and lower[:-2] in _NP_WORDS):
+    if lower in _NP_WORDS or (lower.endswith(_POSSESSIVE) and lower[:-2] in _NP_WORDS):
         return True  # "the ministry's spokesman"
     if lower in CLAUSE_WORDS:
         return False
