@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import selectors, tagging
+from claims import bulk, selectors, tagging
 from claims.extraction import EXTRACTOR_VERSION, ExtractedClaim, extract, normalize_text
 from claims.models import Actor, Claim, Document, side_validator
 
@@ -116,10 +116,10 @@ class ExtractOutcome:
 
 def document_extract(*, document_id: int) -> ExtractOutcome:
     """Claim the document, run the engine and store its claims exactly once."""
-    attempt = _document_claim(document_id)
-    if attempt is None:
+    claimed = _document_claim(document_id)
+    if claimed is None:
         return ExtractOutcome(status="skipped")
-    document = Document.objects.only("text", "published_date").get(pk=document_id)
+    attempt, document = claimed
     try:
         found = extract(document.text, selectors.actor_registry(), document_date=document.published_date)
     except Exception as exc:
@@ -129,11 +129,20 @@ def document_extract(*, document_id: int) -> ExtractOutcome:
     return _document_store(document_id, attempt, found)
 
 
-def _document_claim(document_id: int) -> int | None:
-    """Mark the document extracting; the attempt number identifies this run."""
+# The columns the extraction steps read and write; the text is read once.
+_STATE_FIELDS = ("id", "status", "attempts", "extraction_started_at")
+
+
+def _document_claim(document_id: int) -> tuple[int, Document] | None:
+    """Mark the document extracting; (attempt number identifying this run, document with its text)."""
     stuck_before = timezone.now() - datetime.timedelta(seconds=settings.CLAIMDESK_STUCK_AFTER_SECONDS)
     with transaction.atomic():
-        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        document = (
+            Document.objects.select_for_update()
+            .only(*_STATE_FIELDS, "text", "published_date")
+            .filter(pk=document_id)
+            .first()
+        )
         if document is None:
             logger.info("Document %s is gone; nothing to extract", document_id)
             return None
@@ -146,7 +155,7 @@ def _document_claim(document_id: int) -> int | None:
             document.save(update_fields=["status", "error", "updated_at"])
             return None
         document.status = Document.Status.EXTRACTING
-        document.attempts = F("attempts") + 1
+        document.attempts += 1  # the row is locked: no other run counts at the same time
         document.extraction_started_at = timezone.now()
         document.extraction_finished_at = None
         document.error = ""
@@ -160,14 +169,14 @@ def _document_claim(document_id: int) -> int | None:
                 "updated_at",
             ]
         )
-        document.refresh_from_db(fields=["attempts"])
-        return document.attempts
+        return document.attempts, document
 
 
 def _locked_if_current(document_id: int, attempt: int) -> Document | None:
-    """The document, row-locked, if this run still owns its extraction."""
+    """The document's state, row-locked, if this run still owns its extraction."""
     return (
         Document.objects.select_for_update()
+        .only(*_STATE_FIELDS)
         .filter(pk=document_id, status=Document.Status.EXTRACTING, attempts=attempt)
         .first()
     )
@@ -189,51 +198,75 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
     document = _locked_if_current(document_id, attempt)
     if document is None:  # another run took over; its result stands
         return ExtractOutcome(status="skipped")
+    _commit_without_waiting_for_disk()
     version = found[0].version if found else EXTRACTOR_VERSION
-    document.claims.filter(verdict=Claim.Verdict.UNVERIFIED, tags_corrected=False).delete()
-    kept = {(c.start, c.end, c.quote): c for c in document.claims.all()}
-    actors = _actors_for(found)
-    by_index: dict[int, Claim] = {}
-    new: list[Claim] = []
+    kept = _keep_reviewed(document)
+    by_index: dict[int, int] = {}  # claim ids by the engine's index, for links
+    fresh: list[ExtractedClaim] = []
+    found_again: list[int] = []  # stale claims the engine finds again
     for item in found:
         claim = kept.pop((item.start, item.end, item.quote), None)
         if claim is None:
-            claim = _claim_from(document, item, actors, version)
-            new.append(claim)
-        else:
-            claim.is_stale = False
-        by_index[item.index] = claim
-    Claim.objects.bulk_create(new, batch_size=1000)
-    _link_responses(found, by_index, new)
-    stale = [c.pk for c in kept.values()]
-    Claim.objects.filter(document=document).exclude(pk__in=stale).filter(is_stale=True).update(is_stale=False)
-    Claim.objects.filter(pk__in=stale).update(is_stale=True)
+            fresh.append(item)
+            continue
+        by_index[item.index] = claim[0]
+        if claim[1]:
+            found_again.append(claim[0])
+    Claim.objects.filter(pk__in=found_again).update(is_stale=False, updated_at=timezone.now())
+    claim_ids = bulk.reserve_ids(Claim, len(fresh))
+    by_index.update(zip((item.index for item in fresh), claim_ids, strict=True))
+    actors = _actors_for(found)
+    bulk.insert_rows(Claim, (_claim_row(document_id, item, actors, version, by_index) for item in fresh))
+    stale = [pk for pk, _ in kept.values()]
+    Claim.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
     document.status = Document.Status.EXTRACTED
     document.extractor_version = version
     document.claim_count = len(found) + len(stale)
     document.extraction_finished_at = timezone.now()
     document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
-    claim_ids = [c.pk for c in new]
     transaction.on_commit(lambda: claims_queue_pretag(claim_ids=claim_ids))
     return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
 
 
-def _claim_from(document: Document, item: ExtractedClaim, actors: dict[str, Actor], version: str) -> Claim:
-    return Claim(
-        document=document,
-        index=item.index,
-        sentence=item.sentence,
-        quote=item.quote,
-        start=item.start,
-        end=item.end,
-        claimant=actors.get(item.claimant) if item.claimant else None,
-        claimant_mention=(item.claimant_mention or "")[:500],
-        side=item.side or "",
-        event_date=item.event_date,
-        time=_clock_time(item.time),
-        locations=list(item.locations),
-        extractor_version=version,
-    )
+def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, bool]]:
+    """Delete the document's machine claims; (id, is_stale) of the rest, by offsets and quote.
+
+    The claims are read by document alone (its index) and sorted here, so the
+    plan does not depend on how fresh the table's statistics are.
+    """
+    rows = document.claims.values_list("pk", "start", "end", "quote", "verdict", "tags_corrected", "is_stale")
+    machine, kept = [], {}
+    for pk, start, end, quote, verdict, corrected, stale in rows:
+        if verdict == Claim.Verdict.UNVERIFIED and not corrected:
+            machine.append(pk)
+        else:
+            kept[(start, end, quote)] = (pk, stale)
+    if machine:
+        Claim.objects.filter(pk__in=machine).delete()
+    return kept
+
+
+def _claim_row(
+    document_id: int, item: ExtractedClaim, actors: dict[str, int], version: str, by_index: dict[int, int]
+) -> dict:
+    """A new claim's row; a denial or confirmation points at the claim it answers."""
+    return {
+        "id": by_index[item.index],
+        "document_id": document_id,
+        "index": item.index,
+        "sentence": item.sentence,
+        "quote": item.quote,
+        "start": item.start,
+        "end": item.end,
+        "claimant_id": actors.get(item.claimant) if item.claimant else None,
+        "claimant_mention": (item.claimant_mention or "")[:500],
+        "side": item.side or "",
+        "event_date": item.event_date,
+        "time": _clock_time(item.time),
+        "locations": list(item.locations),
+        "responds_to_id": by_index.get(item.responds_to) if item.responds_to is not None else None,
+        "extractor_version": version,
+    }
 
 
 def _clock_time(value: str | None) -> datetime.time | None:
@@ -244,22 +277,10 @@ def _clock_time(value: str | None) -> datetime.time | None:
         return None
 
 
-def _link_responses(found: list[ExtractedClaim], by_index: dict[int, Claim], new: list[Claim]) -> None:
-    """Point denials and confirmations at the claims they answer (new rows only)."""
-    fresh = {id(c) for c in new}
-    linked = []
-    for item in found:
-        claim = by_index[item.index]
-        if item.responds_to is not None and id(claim) in fresh and item.responds_to in by_index:
-            claim.responds_to = by_index[item.responds_to]
-            linked.append(claim)
-    Claim.objects.bulk_update(linked, ["responds_to"], batch_size=1000)
-
-
-def _actors_for(found: list[ExtractedClaim]) -> dict[str, Actor]:
-    """Actors by name for every claimant, proposing the ones the registry lacks."""
+def _actors_for(found: list[ExtractedClaim]) -> dict[str, int]:
+    """Actor ids by name for every claimant, proposing the ones the registry lacks."""
     sides = {c.claimant: c.side for c in found if c.claimant}
-    actors = {a.name: a for a in Actor.objects.filter(name__in=sides)}
+    actors = dict(Actor.objects.filter(name__in=sides).values_list("name", "pk"))
     missing = [
         Actor(name=name[:200], side=sides[name] or "third_party", is_proposed=True, aliases=[name])
         for name in sides
@@ -267,7 +288,7 @@ def _actors_for(found: list[ExtractedClaim]) -> dict[str, Actor]:
     ]
     if missing:
         Actor.objects.bulk_create(missing, ignore_conflicts=True)
-        actors = {a.name: a for a in Actor.objects.filter(name__in=sides)}
+        actors = dict(Actor.objects.filter(name__in=sides).values_list("name", "pk"))
     return actors
 
 
@@ -289,49 +310,60 @@ def claims_queue_pretag(*, claim_ids: list[int]) -> int:
 
 
 def claims_pretag(*, claim_ids: list[int]) -> int:
-    """Set type, stance and confidence; never on claims a person touched."""
-    with transaction.atomic():
-        claims = list(
-            Claim.objects.select_for_update(of=("self",))
-            .filter(pk__in=claim_ids, tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED)
-            .select_related("responds_to")
-            .only(
-                "pk",
-                "sentence",
-                "quote",
-                "stance",
-                "responds_to__sentence",
-                "responds_to__quote",
-                "responds_to__stance",
-            )
-            .order_by("pk")
-        )
-        tags = tagging.tag_claims(claims, selectors.actor_registry())
-        _write_tags([(claim.pk, tags[claim.pk]) for claim in claims])
-    return len(claims)
+    """Set type, stance and confidence; never on claims a person touched.
 
-
-def _write_tags(rows: list[tuple[int, tagging.Tags]]) -> None:
-    """One UPDATE ... FROM (VALUES ...) per chunk.
-
-    QuerySet.bulk_update writes a CASE expression per field that the database
-    evaluates for every row: quadratic in the batch size, and most of the
-    pre-tagging time in measurements.
+    No row locks are taken while the tagger runs: the UPDATE writes a claim
+    only if it is still in the state the tagger read (uncorrected, unreviewed),
+    so a correction or a verdict saved meanwhile wins. Claims are read and
+    written by primary key alone, so the plans do not depend on how fresh the
+    table's statistics are (an index on verdict looks selective to a planner
+    that has not seen the table grow).
     """
-    table = Claim._meta.db_table
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for offset in range(0, len(rows), 500):
-        chunk = rows[offset : offset + 500]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params = [value for pk, tags in chunk for value in (pk, tags.stance, tags.claim_type, tags.confidence)]
-        sql = (
-            f"WITH v(id, stance, claim_type, confidence) AS (VALUES {values}) "  # noqa: S608 - no user input
-            f"UPDATE {table} SET stance = v.stance, claim_type = v.claim_type, "
-            "confidence = CAST(v.confidence AS double precision), tagger_version = %s, updated_at = %s "
-            f"FROM v WHERE {table}.id = CAST(v.id AS bigint)"
+    rows = (
+        Claim.objects.filter(pk__in=claim_ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "tags_corrected",
+            "verdict",
+            "sentence",
+            "quote",
+            "stance",
+            "responds_to__sentence",
+            "responds_to__quote",
+            "responds_to__stance",
         )
+    )
+    claims = {}
+    for pk, corrected, verdict, sentence, quote, stance, *answered in rows:
+        if corrected or verdict != Claim.Verdict.UNVERIFIED:
+            continue
+        answered_text = tagging.ClaimText(*answered) if answered[0] is not None else None
+        claims[pk] = (tagging.ClaimText(sentence, quote, stance), answered_text)
+    tags = tagging.tag_claims(claims)
+    untouched = (False, Claim.Verdict.UNVERIFIED)  # written only while each claim is still so
+    with transaction.atomic():
+        _commit_without_waiting_for_disk()
+        return bulk.update_rows(
+            Claim,
+            [(pk, *tag, *untouched) for pk, tag in tags.items()],
+            fields=["stance", "claim_type", "confidence"],
+            expected=["tags_corrected", "verdict"],
+            constants={"tagger_version": tagging.TAGGER_VERSION, "updated_at": timezone.now()},
+        )
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """Let this transaction's commit return before PostgreSQL has flushed it to disk.
+
+    Only for work the pipeline redoes by itself: should the database crash in
+    the moment after such a commit, the document is found extracting again or
+    its claims untagged, and the sweep queues them once more. Never for what a
+    person was told is saved (an ingested document, a verdict).
+    """
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, tagging.TAGGER_VERSION, now])
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def documents_requeue_stuck() -> int:

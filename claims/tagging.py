@@ -1,55 +1,52 @@
 """Pre-tagging: claim type, stance and confidence of stored claims.
 
-The tags come from the extraction engine's own type and stance stages, run
-over each claim's sentence (once per distinct sentence in a batch). A denial
-or confirmation takes the type of the claim it answers, tagged the same way.
-A claim the engine no longer finds in its sentence (the engine changed) is
-typed from its quote alone and keeps its stance.
+The tags come from the extraction engine's own attribution and typing stages
+(claims.extraction.tags), run over each claim's sentence once per distinct
+sentence in a batch. A denial or confirmation takes the type of the claim it
+answers, tagged the same way. A claim the engine no longer finds in its
+sentence (the engine changed) is typed from its quote alone and keeps its
+stance.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from claims.enums import Stance
-from claims.extraction import EXTRACTOR_VERSION, ExtractedClaim, Registry, extract
-from claims.extraction.classify import classify
-from claims.models import Claim
+from claims.extraction import EXTRACTOR_VERSION
+from claims.extraction.tags import SentenceTag, quote_tags, sentence_tags
 
 # The tagger is the engine's typing stage, so it is versioned with it.
 TAGGER_VERSION = EXTRACTOR_VERSION
 
 
-@dataclass(frozen=True)
-class Tags:
+class ClaimText(NamedTuple):
+    """What the tagger reads of a stored claim."""
+
+    sentence: str
+    quote: str
+    stance: str
+
+
+class Tags(NamedTuple):
     stance: str
     claim_type: str
     confidence: float
 
 
-def tag_claims(claims: list[Claim], registry: Registry) -> dict[int, Tags]:
-    """Tags for each claim, by claim id."""
-    by_sentence: dict[str, dict[tuple[int, str], ExtractedClaim]] = {}
+def tag_claims(claims: dict[int, tuple[ClaimText, ClaimText | None]]) -> dict[int, Tags]:
+    """Tags by claim id, from {id: (the claim, the claim it answers or None)}."""
+    by_sentence: dict[str, dict[tuple[int, int], SentenceTag]] = {}
 
-    def own(claim) -> Tags:
-        if claim.sentence not in by_sentence:
-            by_sentence[claim.sentence] = {(c.start, c.quote): c for c in extract(claim.sentence, registry)}
-        found = by_sentence[claim.sentence].get((claim.sentence.find(claim.quote), claim.quote))
-        return _tags(found) if found else _from_quote(claim)
+    def own(claim: ClaimText) -> SentenceTag:
+        found = by_sentence.get(claim.sentence)
+        if found is None:
+            found = by_sentence[claim.sentence] = sentence_tags(claim.sentence)
+        start = claim.sentence.find(claim.quote)
+        tag = found.get((start, start + len(claim.quote)))
+        return tag if tag is not None else quote_tags(claim.quote, claim.stance)
 
     tags = {}
-    for claim in claims:
-        mine = own(claim)
-        answered = claim.responds_to
-        if mine.stance != Stance.ASSERT and answered is not None:
-            mine = Tags(mine.stance, own(answered).claim_type, mine.confidence)
-        tags[claim.pk] = mine
+    for pk, (claim, answered) in claims.items():
+        tag = own(claim)
+        if answered is not None:
+            tag = tag.answering(own(answered))
+        tags[pk] = Tags(tag.stance, tag.claim_type, tag.confidence)
     return tags
-
-
-def _tags(item: ExtractedClaim) -> Tags:
-    return Tags(stance=item.stance, claim_type=item.claim_type, confidence=item.confidence)
-
-
-def _from_quote(claim: Claim) -> Tags:
-    claim_type, confidence = classify(claim.quote)
-    # With no attribution to read a stance from, the weakest reading is kept.
-    return Tags(stance=claim.stance or Stance.ASSERT, claim_type=claim_type, confidence=round(confidence * 0.5, 3))

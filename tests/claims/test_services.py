@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from claims import services
+from claims import services, tagging
 from claims.extraction import extract, normalize_text
 from claims.models import Actor, Claim, Document
 from claims.selectors import actor_registry
@@ -159,6 +159,17 @@ def test_claims_pretag_twice_gives_same_rows(two_sides):
     once = sorted(Claim.objects.values_list(*fields))
     assert services.claims_pretag(claim_ids=ids) == len(ids)
     assert sorted(Claim.objects.values_list(*fields)) == once
+
+
+def test_claims_pretag_agrees_with_the_engine_on_the_document(two_sides):
+    document = services.document_ingest(raw=SAMPLE).document
+    engine = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(document.text, actor_registry())}
+
+    stored = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in document.claims.all()}
+
+    assert len(engine) == 2
+    assert stored == engine
+    assert set(document.claims.values_list("tagger_version", flat=True)) == {tagging.TAGGER_VERSION}
 
 
 def test_actors_load_is_idempotent_and_updates_aliases(db, registry_records):
