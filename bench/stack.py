@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -163,9 +164,25 @@ def scratch_database(name: str) -> Iterator[str]:
 # Processes ------------------------------------------------------------------------------------------------------
 
 
+# One secret key per benchmark run: processes of the run share sessions, nothing is kept.
+_SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def django_env(database: str, broker: str | None = None, **extra: str) -> dict[str, str]:
-    """The environment of a claimdesk process: DEBUG only so no secret or HTTPS setup is needed."""
-    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "1", "PYTHONUNBUFFERED": "1", **extra}
+    """The environment of a claimdesk process: production settings (DEBUG off), plain HTTP on loopback."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DEBUG": "0",
+        "SECRET_KEY": _SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
     env.pop("CELERY_BROKER_URL", None)
     if broker:
         env["CELERY_BROKER_URL"] = broker

@@ -43,12 +43,17 @@ def test_extraction_smoke():
 
 
 @pytest.mark.postgres
-def test_ingest_smoke(bench_postgres):
+@pytest.mark.redis
+def test_ingest_smoke(bench_postgres, bench_redis):
     rows = ingest.run(smoke=True)
 
-    assert [(row.unit, row.baseline_name) for row in rows] == [("claims/s", "PostgreSQL COPY")]
-    assert len(rows[0].samples) == 1
-    assert_measured(rows)
+    assert [(row.unit, row.baseline_name) for row in rows] == [("claims/s", "PostgreSQL COPY")] * 2
+    assert rows[0].name.endswith(", 2 workers through Redis")
+    assert rows[1].name.endswith(", in one process (no broker)")
+    assert [len(row.samples) for row in rows] == [1, 1]
+    assert_measured(rows[:1])
+    assert all(value > 0 for value in rows[1].samples)
+    assert rows[1].target is None
     assert database_exists(f"{PREFIX}_ingest") is False
 
 
