@@ -8,12 +8,12 @@ answers) in the same write.
 """
 
 import datetime
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 # bulk_create's batch on databases without COPY.
 BATCH_SIZE = 2000
@@ -54,34 +54,54 @@ def _sqlite_reserve(cursor, table: str, column: str, count: int) -> list[int]:
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, now: datetime.datetime | None = None):
     """Write `rows` into `model`'s table; returns how many were written."""
     fields = model._meta.concrete_fields
-    fill = [_filler(field, now or timezone.now()) for field in fields]
+    now = now or timezone.now()
+    # (attname, value when the row leaves it out): a default is only written,
+    # never changed, so one instance serves every row.
+    columns = [(f.attname, now if _stamped(f) else f.get_default()) for f in fields]
     if connection.vendor != "postgresql":
-        objects = [model(**{f.attname: get(row) for f, get in zip(fields, fill, strict=True)}) for row in rows]
+        objects = [model(**{name: row.get(name, default) for name, default in columns}) for row in rows]
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
         return len(objects)
+    json_at = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     written = 0
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
+        as_json = _json_text()
         for row in rows:
-            copy.write_row([get(row) for get in fill])
+            values = [row.get(name, default) for name, default in columns]
+            for n in json_at:
+                values[n] = as_json(values[n])
+            copy.write_row(values)
             written += 1
     return written
 
 
-def _filler(field: models.Field, now: datetime.datetime) -> Callable[[dict], Any]:
-    """How to get the column's value out of a row."""
-    name = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda row: row.get(name, now)
-    if isinstance(field, models.JSONField) and connection.vendor == "postgresql":
-        return lambda row: Jsonb(row[name] if name in row else field.get_default())
-    if callable(field.default):  # a fresh value for each row (default=list)
-        return lambda row: row[name] if name in row else field.get_default()
-    default = field.get_default()
-    return lambda row: row.get(name, default)
+def _stamped(field: models.Field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _json_text() -> Callable[[Any], str | None]:
+    """JSON text for a jsonb column in COPY's text format, remembered for the
+    small lists and strings that repeat from row to row (places, flags)."""
+    seen: dict[Any, str] = {}
+
+    def as_json(value: Any) -> str | None:
+        if value is None:
+            return None
+        key = tuple(value) if isinstance(value, list) else None
+        if key is None or not all(isinstance(item, str) for item in key):
+            return json.dumps(value)
+        text = seen.get(key)
+        if text is None:
+            text = json.dumps(value)
+            if len(seen) < 10_000:
+                seen[key] = text
+        return text
+
+    return as_json
 
 
 def update_rows(

@@ -67,15 +67,18 @@ def document_ingest(
         "published_date": published_date,
         "input_flags": list(normalized.flags),
     }
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                document, created = Document.objects.get_or_create(sha256=digest, defaults=defaults)
-        except IntegrityError:  # the same text arrived concurrently
-            document, created = Document.objects.get(sha256=digest), False
-        result = IngestResult(document=document, created=created)
-        if created:
+    known = Document.objects.filter(sha256=digest).first()
+    if known is not None:
+        return IngestResult(document=known, created=False)
+    try:
+        with transaction.atomic():
+            # Marked queued as it is stored: the message goes out right after
+            # the commit, and the mark is taken back if it cannot be sent.
+            document = Document.objects.create(sha256=digest, queued_at=timezone.now(), **defaults)
+            result = IngestResult(document=document, created=True)
             transaction.on_commit(lambda: _record_queued(result))
+    except IntegrityError:  # the same text arrived concurrently
+        return IngestResult(document=Document.objects.get(sha256=digest), created=False)
     return result
 
 
@@ -87,7 +90,9 @@ def _human_size(size: int) -> str:
 
 
 def _record_queued(result: IngestResult) -> None:
-    result.queued = document_queue_extraction(document_id=result.document.pk)
+    result.queued = _send_extraction(result.document.pk)
+    if not result.queued:  # the sweep sends it once the broker is back
+        Document.objects.filter(pk=result.document.pk, status=Document.Status.PENDING).update(queued_at=None)
 
 
 def _first_line(text: str) -> str:
@@ -96,6 +101,13 @@ def _first_line(text: str) -> str:
 
 def document_queue_extraction(*, document_id: int) -> bool:
     """Send the extraction task; False (and logged) when the broker is unreachable."""
+    if not _send_extraction(document_id):
+        return False
+    Document.objects.filter(pk=document_id).update(queued_at=timezone.now())
+    return True
+
+
+def _send_extraction(document_id: int) -> bool:
     from claims.tasks import extract_document
 
     try:
@@ -103,7 +115,6 @@ def document_queue_extraction(*, document_id: int) -> bool:
     except OperationalError as exc:
         logger.warning("Broker unreachable, document %s stays pending: %s", document_id, exc)
         return False
-    Document.objects.filter(pk=document_id).update(queued_at=timezone.now())
     return True
 
 
@@ -137,6 +148,7 @@ def _document_claim(document_id: int) -> tuple[int, Document] | None:
     """Mark the document extracting; (attempt number identifying this run, document with its text)."""
     stuck_before = timezone.now() - datetime.timedelta(seconds=settings.CLAIMDESK_STUCK_AFTER_SECONDS)
     with transaction.atomic():
+        _commit_without_waiting_for_disk()  # lost in a crash, the document is pending again: the sweep sends it
         document = (
             Document.objects.select_for_update()
             .only(*_STATE_FIELDS, "text", "published_date")
@@ -224,7 +236,6 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
     document.claim_count = len(found) + len(stale)
     document.extraction_finished_at = timezone.now()
     document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
-    transaction.on_commit(lambda: claims_queue_pretag(claim_ids=claim_ids))
     return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
 
 
@@ -249,7 +260,13 @@ def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, 
 def _claim_row(
     document_id: int, item: ExtractedClaim, actors: dict[str, int], version: str, by_index: dict[int, int]
 ) -> dict:
-    """A new claim's row; a denial or confirmation points at the claim it answers."""
+    """A new claim's row, born pre-tagged; a denial or confirmation points at the claim it answers.
+
+    The tagger is the engine's own type and stance stages (claims.tagging), and
+    the extraction pass has just run them with the whole document in view: the
+    row is written once, tags included, instead of being written untagged and
+    updated by a second pass over every sentence.
+    """
     return {
         "id": by_index[item.index],
         "document_id": document_id,
@@ -266,6 +283,10 @@ def _claim_row(
         "locations": list(item.locations),
         "responds_to_id": by_index.get(item.responds_to) if item.responds_to is not None else None,
         "extractor_version": version,
+        "stance": item.stance,
+        "claim_type": item.claim_type,
+        "confidence": item.confidence,
+        "tagger_version": tagging.TAGGER_VERSION,
     }
 
 

@@ -1,11 +1,18 @@
 """Pre-tagging: claim type, stance and confidence of stored claims.
 
-The tags come from the extraction engine's own attribution and typing stages
+New claims are born tagged: the extraction pass runs these same stages with
+the whole document in view and stores its tags with the claim
+(services._claim_row). This module tags claims already stored, in batches:
+after a tagger upgrade (`manage.py retag`, the admin action) and for claims
+stored without tags (the sweep). The tags come from the extraction engine's own attribution and typing stages
 (claims.extraction.tags), run over each claim's sentence once per distinct
 sentence in a batch. A denial or confirmation takes the type of the claim it
 answers, tagged the same way. A claim the engine no longer finds in its
 sentence (the engine changed) is typed from its quote alone and keeps its
-stance.
+stance. Reading one sentence, the tagger cannot see what the extraction pass
+saw around it: a denial of "this" that answers the previous sentence's
+unattributed narrative, and so has no claim to link to, is typed from its own
+words here and from that narrative at extraction.
 """
 
 from typing import NamedTuple

@@ -129,6 +129,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection around every task
+# unless this is set, and a new PostgreSQL backend per task costs more CPU
+# than storing a document's claims. Workers keep their connection for this
+# many tasks; in between it is treated as between two requests (CONN_MAX_AGE,
+# health checks: config/celery.py).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Unacknowledged messages of a killed worker return to the queue after this.

@@ -161,13 +161,25 @@ def test_claims_pretag_twice_gives_same_rows(two_sides):
     assert sorted(Claim.objects.values_list(*fields)) == once
 
 
-def test_claims_pretag_agrees_with_the_engine_on_the_document(two_sides):
+def test_document_extract_stores_claims_with_the_engines_tags(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
     engine = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(document.text, actor_registry())}
 
     stored = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in document.claims.all()}
 
-    assert len(engine) == 2
+    assert [stance for stance, _, _ in engine.values()] == [Claim.Stance.ASSERT, Claim.Stance.DENY]
+    assert stored == engine
+    assert set(document.claims.values_list("tagger_version", flat=True)) == {tagging.TAGGER_VERSION}
+
+
+def test_claims_pretag_of_untagged_claims_agrees_with_the_engine(two_sides):
+    document = services.document_ingest(raw=SAMPLE).document
+    engine = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(document.text, actor_registry())}
+    document.claims.update(stance="", claim_type="", confidence=None, tagger_version="")
+
+    assert services.claims_pretag(claim_ids=list(document.claims.values_list("pk", flat=True))) == 2
+
+    stored = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in document.claims.all()}
     assert stored == engine
     assert set(document.claims.values_list("tagger_version", flat=True)) == {tagging.TAGGER_VERSION}
 

@@ -63,11 +63,13 @@ def test_pretag_claims_row_missing(db):
 
 def test_pretag_claims_runs_twice(actors):
     document = services.document_ingest(raw=corpus_text()).document
+    document.claims.update(stance="", claim_type="", confidence=None, tagger_version="")
     ids = list(document.claims.values_list("pk", flat=True))
-    before = claim_rows()
     assert tasks.pretag_claims(claim_ids=ids) == len(ids)
+    once = claim_rows()
     assert tasks.pretag_claims(claim_ids=ids) == len(ids)
-    assert claim_rows() == before
+    assert claim_rows() == once
+    assert Claim.objects.filter(tagger_version="").count() == 0
 
 
 def test_requeue_stuck_documents_with_nothing_stuck(db):
@@ -80,7 +82,8 @@ def test_ingest_with_broker_down_stays_pending_then_sweep_queues(actors, use_bro
     use_broker("redis://127.0.0.1:1/0")  # nothing listens there
     result = services.document_ingest(raw=corpus_text())
     assert result.queued is False
-    assert Document.objects.get(pk=result.document.pk).status == Document.Status.PENDING
+    stored = Document.objects.get(pk=result.document.pk)
+    assert (stored.status, stored.queued_at) == (Document.Status.PENDING, None)
 
     use_broker(broker_url)
     start_worker()
@@ -109,7 +112,9 @@ def test_worker_extracts_and_pretags_queued_document(actors, use_broker, broker_
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_two_workers_running_the_same_tasks_store_rows_once(actors, use_broker, broker_url, start_worker):
-    reference = services.document_ingest(raw=corpus_text()).document  # eager: the single-run reference
+    # Eager, each task once: the single-run reference.
+    reference = services.document_ingest(raw=corpus_text()).document
+    services.claims_pretag(claim_ids=list(reference.claims.values_list("pk", flat=True)))
     single = [row[1:] for row in claim_rows()]
     Document.objects.all().delete()
 
