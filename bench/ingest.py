@@ -6,11 +6,12 @@ text is stored once). Each run starts from a fresh database.
 
 Through Redis (the target row): two `celery -A config worker --concurrency=1` processes are
 started on the fresh database, then `manage.py ingest DIR --wait` stores the documents and
-queues them; the workers extract and pre-tag, and the command returns once every document is
-extracted and every claim pre-tagged. Every process runs with production settings (DEBUG off). In one process (for comparison): the same command without a
-broker, so extraction and pre-tagging run eagerly in the ingesting process. Both figures are
-claims stored per second of the command's wall time, start-up included; a run fails unless every
-document is extracted and every claim pre-tagged.
+queues them; the workers extract them (claims are stored with their tags), and the command
+returns once every document is extracted and every claim tagged. Every process runs with
+production settings (DEBUG off). In one process (for comparison): the same command without a
+broker, so extraction runs eagerly in the ingesting process. Both figures are claims stored per
+second of the command's wall time, start-up included; a run fails unless every document is
+extracted and every claim tagged.
 
 The baseline, in the same database right after each ingest through Redis: the claim rows are
 dumped with `COPY claims_claim TO STDOUT`, the table is emptied, and `COPY claims_claim FROM

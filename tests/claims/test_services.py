@@ -161,9 +161,13 @@ def test_claims_pretag_twice_gives_same_rows(two_sides):
     assert sorted(Claim.objects.values_list(*fields)) == once
 
 
+def engine_tags(text):
+    return {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(text, actor_registry())}
+
+
 def test_document_extract_stores_claims_with_the_engines_tags(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
-    engine = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(document.text, actor_registry())}
+    engine = engine_tags(document.text)
 
     stored = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in document.claims.all()}
 
@@ -174,7 +178,7 @@ def test_document_extract_stores_claims_with_the_engines_tags(two_sides):
 
 def test_claims_pretag_of_untagged_claims_agrees_with_the_engine(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
-    engine = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(document.text, actor_registry())}
+    engine = engine_tags(document.text)
     document.claims.update(stance="", claim_type="", confidence=None, tagger_version="")
 
     assert services.claims_pretag(claim_ids=list(document.claims.values_list("pk", flat=True))) == 2
