@@ -29,10 +29,13 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     column = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence is looked up once, not once a value; one array comes back.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+                "SELECT array_agg(nextval(seq)) FROM CAST(pg_get_serial_sequence(%s, %s) AS regclass) AS seq, "
+                "generate_series(1, %s)",
+                [table, column, count],
             )
-            return sorted(row[0] for row in cursor.fetchall())
+            return sorted(cursor.fetchone()[0])
         if connection.vendor == "sqlite":
             return _sqlite_reserve(cursor, table, column, count)
     raise NotImplementedError(f"claimdesk runs on PostgreSQL or SQLite, not {connection.vendor}")

@@ -224,13 +224,15 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
         by_index[item.index] = claim[0]
         if claim[1]:
             found_again.append(claim[0])
-    Claim.objects.filter(pk__in=found_again).update(is_stale=False, updated_at=timezone.now())
+    if found_again:
+        Claim.objects.filter(pk__in=found_again).update(is_stale=False, updated_at=timezone.now())
     claim_ids = bulk.reserve_ids(Claim, len(fresh))
     by_index.update(zip((item.index for item in fresh), claim_ids, strict=True))
     actors = _actors_for(found)
     bulk.insert_rows(Claim, (_claim_row(document_id, item, actors, version, by_index) for item in fresh))
     stale = [pk for pk, _ in kept.values()]
-    Claim.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
+    if stale:
+        Claim.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
     document.status = Document.Status.EXTRACTED
     document.extractor_version = version
     document.claim_count = len(found) + len(stale)
