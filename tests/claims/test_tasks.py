@@ -178,3 +178,31 @@ def test_ingest_wait_returns_once_workers_are_done(actors, broker_url, start_wor
     assert set(Document.objects.values_list("status", flat=True)) == {Document.Status.EXTRACTED}
     assert Claim.objects.filter(tagger_version="").count() == 0
     assert "Extracting: 100%" in result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_worker_keeps_one_database_connection_across_tasks(actors, use_broker, broker_url, start_worker):
+    from django.db import connection
+
+    def worker_backends():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_start > %s",
+                [started],
+            )
+            return cursor.fetchone()[0]
+
+    use_broker(broker_url)
+    start_worker()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        [started] = cursor.fetchone()
+    texts = [f"Report {n}\n\n" + corpus_text("000_d8d09dd0182ca9c2.txt") for n in range(4)]
+    ids = [services.document_ingest(raw=text).document.pk for text in texts]
+    for document_id in ids:
+        wait_until(extracted_and_tagged(document_id), timeout=60)
+
+    # Celery's Django fix-up would close it after every task; it serves all four.
+    assert worker_backends() == 1

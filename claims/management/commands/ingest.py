@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
                 if done == len(document_ids) and not untagged:
                     return
-                time.sleep(0.5)
+                time.sleep(0.2)
         raise CommandError(f"timed out after {timeout:.0f}s waiting for the workers")
 
     def _report(self, summary, created):
