@@ -6,7 +6,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test serve lint format clean
+.PHONY: demo test serve lint format clean bench bench-extract
 
 $(VENV)/.base: requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
