@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from claims import services
 from claims.models import Claim
@@ -33,6 +34,9 @@ def page(chromium_path, live_server):
         )
         yield browser.new_page()
         browser.close()
+        # The ORM calls made while Playwright's loop ran opened a connection of
+        # their own context; left open, it keeps the test database from being dropped.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
