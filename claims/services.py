@@ -244,8 +244,8 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
 def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, bool]]:
     """Delete the document's machine claims; (id, is_stale) of the rest, by offsets and quote.
 
-    The claims are read by document alone (its index) and sorted here, so the
-    plan does not depend on how fresh the table's statistics are.
+    The claims are read by document alone (its index) and sorted out here, so
+    the plan does not depend on how fresh the table's statistics are.
     """
     rows = document.claims.values_list("pk", "start", "end", "quote", "verdict", "tags_corrected", "is_stale")
     machine, kept = [], {}
