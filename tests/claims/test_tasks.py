@@ -206,3 +206,26 @@ def test_worker_keeps_one_database_connection_across_tasks(actors, use_broker, b
 
     # Celery's Django fix-up would close it after every task; it serves all four.
     assert worker_backends() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_worker_reconnects_when_its_kept_connection_was_cut(actors, use_broker, broker_url, start_worker):
+    from django.db import connection
+
+    use_broker(broker_url)
+    start_worker()
+    first = services.document_ingest(raw="Report 1\n\n" + corpus_text("000_d8d09dd0182ca9c2.txt")).document
+    wait_until(extracted_and_tagged(first.pk), timeout=60)
+    with connection.cursor() as cursor:  # as a database restart would
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        assert cursor.fetchone()[0] == 1
+
+    second = services.document_ingest(raw="Report 2\n\n" + corpus_text("000_d8d09dd0182ca9c2.txt")).document
+    document = wait_until(extracted_and_tagged(second.pk), timeout=60)
+    assert document.status == Document.Status.EXTRACTED
+    assert document.attempts == 1
+    assert document.claims.count() == first.claims.count()
