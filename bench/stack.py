@@ -271,8 +271,9 @@ def services(*started: Service) -> Iterator[tuple[Service, ...]]:
             service.stop()
 
 
-def start_worker(name: str, *, env: dict[str, str]) -> Service:
-    """A real `celery -A config worker` process with one pool process."""
+def worker_command(name: str | None = None) -> list[str]:
+    """`celery -A config worker` with one pool process and no cluster chatter,
+    as the benchmarks and the test suite start it."""
     command = [
         sys.executable,
         "-m",
@@ -286,9 +287,13 @@ def start_worker(name: str, *, env: dict[str, str]) -> Service:
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
-        "-n",
-        f"{name}@%h",
     ]
+    return [*command, "-n", f"{name}@%h"] if name else command
+
+
+def start_worker(name: str, *, env: dict[str, str]) -> Service:
+    """A real `celery -A config worker` process with one pool process."""
+    command = worker_command(name)
     worker = Service(name, command, env)
     try:
         worker.wait_for(lambda: "ready." in worker.log.read_text(errors="replace"), timeout=60)

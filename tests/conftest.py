@@ -2,12 +2,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from bench.stack import worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "claims" / "fixtures" / "corpus"
@@ -74,20 +75,7 @@ class Worker:
     """A real `celery -A config worker` process."""
 
     def __init__(self, broker: str, log: Path, **env: str):
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
+        command = worker_command()
         self.log = log
         self.process = subprocess.Popen(
             command,
