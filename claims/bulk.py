@@ -66,11 +66,11 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, no
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
         return len(objects)
     json_at = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    names = ", ".join(_q(field.column) for field in fields)
     written = 0
     with (
         connection.cursor() as cursor,
-        cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+        cursor.copy(f"COPY {_q(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
         as_json = _json_text()
         for row in rows:
