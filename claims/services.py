@@ -12,8 +12,15 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from claims import bulk, selectors, tagging
-from claims.extraction import EXTRACTOR_VERSION, ExtractedClaim, extract, normalize_text
-from claims.models import Actor, Claim, Document, side_validator
+from claims.extraction import (
+    EXTRACTOR_VERSION,
+    ExtractedClaim,
+    RegistryError,  # noqa: F401 - re-exported for the commands
+    extract,
+    normalize_text,
+    parse_registry,
+)
+from claims.models import Actor, Claim, Document
 
 logger = logging.getLogger(__name__)
 
@@ -422,17 +429,13 @@ def claims_requeue_untagged() -> int:
     return claims_queue_pretag(claim_ids=ids)
 
 
-class RegistryError(ValueError):
-    """The actor registry file is not in the expected format."""
-
-
 def actors_load(*, records: object) -> tuple[int, int]:
     """Create or update actors from registry records; returns (created, updated).
 
     Idempotent: loading the same registry twice changes nothing. A proposed
     actor of the same name becomes a registry actor.
     """
-    rows = _validated_records(records)
+    rows = parse_registry(records).actors
     created = updated = 0
     with transaction.atomic():
         existing = {a.name: a for a in Actor.objects.filter(name__in=[r["name"] for r in rows])}
@@ -446,30 +449,6 @@ def actors_load(*, records: object) -> tuple[int, int]:
                 actor.save(update_fields=["side", "aliases", "is_proposed", "updated_at"])
                 updated += 1
     return created, updated
-
-
-def _validated_records(records: object) -> list[dict]:
-    if not isinstance(records, list):
-        raise RegistryError("the registry must be a JSON list of actors")
-    rows, seen = [], set()
-    for number, record in enumerate(records, 1):
-        where = f"actor #{number}"
-        if not isinstance(record, dict):
-            raise RegistryError(f"{where} is not an object")
-        name, side, aliases = record.get("name"), record.get("side"), record.get("aliases", [])
-        if not isinstance(name, str) or not name.strip():
-            raise RegistryError(f"{where} has no name")
-        if not isinstance(side, str) or not side.strip():
-            raise RegistryError(f"{where} ({name}) has no side")
-        if not side_validator.regex.fullmatch(side.strip()):
-            raise RegistryError(f"{where} ({name}): side must be a lower-case slug such as 'third_party'")
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise RegistryError(f"{where} ({name}): aliases must be a list of strings")
-        if name.strip() in seen:
-            raise RegistryError(f"{where}: {name!r} appears twice")
-        seen.add(name.strip())
-        rows.append({"name": name.strip(), "side": side.strip(), "aliases": [a.strip() for a in aliases]})
-    return rows
 
 
 def documents_reextract(*, document_ids: list[int]) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .engine import extract
 from .model import EXTRACTOR_VERSION, ExtractedClaim
-from .registry import Actor, Registry
+from .registry import Actor, Registry, RegistryData, RegistryError, parse_registry, read_registry_file
 from .text import NormalizedText, normalize_text
 
 DEFAULT_REGISTRY_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "actors.json"
@@ -20,6 +20,10 @@ __all__ = [
     "ExtractedClaim",
     "NormalizedText",
     "Registry",
+    "RegistryData",
+    "RegistryError",
     "extract",
     "normalize_text",
+    "parse_registry",
+    "read_registry_file",
 ]

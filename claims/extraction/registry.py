@@ -5,10 +5,11 @@ alias is found inside a longer mention ("Northland President Ivo Brandt")
 with one dictionary probe per n-gram.
 """
 
+import datetime
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lexicon import PERSON_WORDS
@@ -40,10 +41,16 @@ def key_tokens(text: str) -> tuple[str, ...]:
 
 
 class Registry:
-    """Known actors, searchable by alias."""
+    """Known actors, searchable by alias.
 
-    def __init__(self, actors: Iterable[Actor]):
+    `parties` are the conflict's belligerent sides, in order, when the
+    registry file names them; "both sides" means those two. Without them the
+    sides are read off the actors.
+    """
+
+    def __init__(self, actors: Iterable[Actor], parties: Sequence[str] = ()):
         self.actors: tuple[Actor, ...] = tuple(actors)
+        self.parties: tuple[str, ...] = tuple(p for p in parties if p != THIRD_PARTY)
         self._index: dict[tuple[str, ...], Actor] = {}
         self._stems: dict[str, Actor] = {}
         self._words: dict[str, Actor | None] = {}
@@ -60,13 +67,16 @@ class Registry:
         self._person_keys = frozenset(key for actor in self.actors for key in _person_keys(actor))
 
     @classmethod
-    def from_records(cls, records: Sequence[dict]) -> "Registry":
-        return cls(_actor(record) for record in records if record.get("name"))
+    def from_records(cls, records: Sequence[dict], parties: Sequence[str] = ()) -> "Registry":
+        return cls((_actor(record) for record in records if record.get("name")), parties)
+
+    @classmethod
+    def from_data(cls, data: "RegistryData") -> "Registry":
+        return cls.from_records(data.actors, data.parties)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Registry":
-        with open(path, encoding="utf-8") as handle:
-            return cls.from_records(json.load(handle))
+        return cls.from_data(read_registry_file(path))
 
     def _add_alias(self, actor: Actor, alias: str) -> None:
         key = key_tokens(alias)
@@ -155,7 +165,9 @@ class Registry:
         return cached
 
     def sides(self) -> list[str]:
-        """Belligerent sides in registry order (everything but third parties)."""
+        """Belligerent sides: the conflict's parties, else the actors' sides in registry order."""
+        if self.parties:
+            return list(self.parties)
         seen: list[str] = []
         for actor in self.actors:
             if actor.side != THIRD_PARTY and actor.side not in seen:
@@ -190,3 +202,151 @@ def _actor(record: dict) -> Actor:
     side = str(record.get("side") or THIRD_PARTY).strip() or THIRD_PARTY
     words = set(key_tokens(name))
     return Actor(name=name, side=side, aliases=aliases, person=bool(words & PERSON_WORDS))
+
+
+# --- the registry file -------------------------------------------------------
+#
+# Either a JSON list of actors ({"name", "side", "aliases"}), or an object
+# that also describes the conflict:
+#   {"name": "...", "slug": "...", "sides": {"slug": "Display name", ...},
+#    "start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "actors": [...]}
+# Every reader (extract, ingest, load_actors) validates it here, so a
+# malformed file gets the same one-line message everywhere.
+
+SIDE_SLUG = re.compile(r"^[a-z0-9_]+$")
+CONFLICT_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Larger than any registry a person writes; bounds what a bad path can cost.
+MAX_REGISTRY_BYTES = 16 * 1024 * 1024
+_CONFLICT_KEYS = frozenset({"name", "slug", "sides", "start", "end", "actors", "description"})
+
+
+class RegistryError(ValueError):
+    """The registry is malformed; the message says what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class RegistryData:
+    """A validated registry: its actors and what it says about its conflict."""
+
+    actors: list[dict]
+    name: str = ""
+    slug: str = ""
+    # Side slug -> display name, in the file's order (third parties excluded).
+    sides: dict[str, str] = field(default_factory=dict)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return tuple(self.sides)
+
+
+def read_registry_file(path: str | Path) -> RegistryData:
+    """Read and validate a registry file; RegistryError names the file and the fault."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_REGISTRY_BYTES + 1)
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_REGISTRY_BYTES:
+        raise RegistryError(f"{path}: larger than {MAX_REGISTRY_BYTES // (1024 * 1024)} MiB, not a registry")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise RegistryError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    try:
+        return parse_registry(data)
+    except RegistryError as exc:
+        raise RegistryError(f"{path}: {exc}") from None
+
+
+def parse_registry(data: object) -> RegistryData:
+    """Validate registry data (a list of actors, or a conflict object holding them)."""
+    if isinstance(data, list):
+        return RegistryData(actors=_validated_actors(data))
+    if not isinstance(data, dict):
+        raise RegistryError("the registry must be a JSON list of actors, or an object with an 'actors' list")
+    unknown = sorted(set(data) - _CONFLICT_KEYS)
+    if unknown:
+        raise RegistryError(f"unknown top-level field {unknown[0]!r} (expected {', '.join(sorted(_CONFLICT_KEYS))})")
+    if "actors" not in data:
+        raise RegistryError("the registry object has no 'actors' list")
+    name = _optional_text(data, "name")
+    slug = _optional_text(data, "slug")
+    if slug and not CONFLICT_SLUG.fullmatch(slug):
+        raise RegistryError(f"slug {slug!r} must be lower-case words joined by hyphens, such as 'sudan-2023'")
+    sides = _validated_sides(data.get("sides", {}))
+    start, end = _optional_date(data, "start"), _optional_date(data, "end")
+    if start and end and end < start:
+        raise RegistryError(f"end {end} is before start {start}")
+    actors = _validated_actors(data["actors"])
+    if sides:
+        for number, actor in enumerate(actors, 1):
+            if actor["side"] != THIRD_PARTY and actor["side"] not in sides:
+                listed = ", ".join([*sides, THIRD_PARTY])
+                raise RegistryError(f"actor #{number} ({actor['name']}): side {actor['side']!r} is not one of {listed}")
+    return RegistryData(actors=actors, name=name, slug=slug, sides=sides, start=start, end=end)
+
+
+def _optional_text(data: dict, key: str) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise RegistryError(f"{key!r} must be a string")
+    return value.strip()
+
+
+def _optional_date(data: dict, key: str) -> datetime.date | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else _bad_date(key, value)
+    except ValueError:
+        return _bad_date(key, value)
+
+
+def _bad_date(key: str, value: object):
+    raise RegistryError(f"{key!r} must be a date written YYYY-MM-DD, not {value!r}")
+
+
+def _validated_sides(sides: object) -> dict[str, str]:
+    if not isinstance(sides, dict):
+        raise RegistryError("'sides' must be an object mapping each side's slug to its display name")
+    out = {}
+    for slug, label in sides.items():
+        if not SIDE_SLUG.fullmatch(slug):
+            raise RegistryError(f"side {slug!r} must be a lower-case slug such as 'party_a'")
+        if not isinstance(label, str) or not label.strip():
+            raise RegistryError(f"side {slug!r} needs a display name (a non-empty string)")
+        if slug != THIRD_PARTY:
+            out[slug] = label.strip()
+    return out
+
+
+def _validated_actors(records: object) -> list[dict]:
+    if not isinstance(records, list):
+        raise RegistryError("'actors' must be a JSON list of actors")
+    rows, seen = [], set()
+    for number, record in enumerate(records, 1):
+        where = f"actor #{number}"
+        if not isinstance(record, dict):
+            raise RegistryError(f"{where} is not an object")
+        name, side, aliases = record.get("name"), record.get("side"), record.get("aliases", [])
+        if not isinstance(name, str) or not name.strip():
+            raise RegistryError(f"{where} has no name (a non-empty string)")
+        name = name.strip()
+        if len(name) > 200:
+            raise RegistryError(f"{where}: the name is over 200 characters")
+        if not isinstance(side, str) or not side.strip():
+            raise RegistryError(f"{where} ({name}) has no side")
+        if not SIDE_SLUG.fullmatch(side.strip()):
+            raise RegistryError(f"{where} ({name}): side must be a lower-case slug such as 'third_party'")
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise RegistryError(f"{where} ({name}): aliases must be a list of strings")
+        if name in seen:
+            raise RegistryError(f"{where}: {name!r} appears twice")
+        seen.add(name)
+        rows.append({"name": name, "side": side.strip(), "aliases": [a.strip() for a in aliases if a.strip()]})
+    return rows
