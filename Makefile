@@ -21,8 +21,10 @@ $(VENV)/.dev: $(VENV)/.base requirements/dev.txt
 demo: export DEBUG ?= 1
 demo: $(VENV)/.base
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_actors
-	$(PY) manage.py ingest claims/fixtures/corpus
+	$(PY) manage.py load_actors claims/fixtures/actors.json
+	$(PY) manage.py load_actors claims/fixtures/example_conflict/actors.json
+	$(PY) manage.py ingest --conflict nagorno-karabakh-2020 claims/fixtures/corpus
+	$(PY) manage.py ingest --conflict kessel-valley-example claims/fixtures/example_conflict/corpus
 	$(PY) manage.py demo_user
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)

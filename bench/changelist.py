@@ -110,7 +110,7 @@ def _generate(name: str, count: int, wanted: dict) -> dict:
 def _side(name: str) -> str:
     """A side that denies things in this data: azerbaijan when the registry has it."""
     with stack.connect(name) as conn:
-        sides = [row[0] for row in conn.execute("SELECT DISTINCT side FROM claims_actor ORDER BY side")]
+        sides = [row[0] for row in conn.execute("SELECT DISTINCT side FROM claims_actormembership ORDER BY side")]
         if not sides:
             raise BenchError("the benchmark database has no actors")
         side = "azerbaijan" if "azerbaijan" in sides else sides[0]

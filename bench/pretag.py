@@ -66,7 +66,7 @@ def _reset(name: str) -> None:
     with stack.connect(name) as conn:
         conn.execute(
             "UPDATE claims_claim SET tagger_version = '', stance = '', claim_type = '', confidence = NULL, "
-            "verdict = 'unverified', tags_corrected = false"
+            "verdict = '', review_state = 'unreviewed', version = 0, tags_corrected = false"
         )
         conn.execute("VACUUM ANALYZE claims_claim")
 

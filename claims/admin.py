@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from claims import services
-from claims.models import Actor, Claim, Document
+from claims.models import Actor, ActorMembership, Claim, Conflict, Document
 
 
 class CappedCountPaginator(Paginator):
@@ -42,18 +42,32 @@ class SideFilter(admin.SimpleListFilter):
     parameter_name = "side"
 
     def lookups(self, request, model_admin):
-        sides = Actor.objects.order_by("side").values_list("side", flat=True).distinct()
+        sides = ActorMembership.objects.order_by("side").values_list("side", flat=True).distinct()
         return [(side, side.replace("_", " ")) for side in sides]
 
     def queryset(self, request, queryset):
         return queryset.filter(side=self.value()) if self.value() else queryset
 
 
+class ActorMembershipInline(admin.TabularInline):
+    model = ActorMembership
+    extra = 0
+    fields = ["conflict", "side", "aliases", "is_proposed"]
+
+
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ["name", "side", "is_proposed", "updated_at"]
-    list_filter = ["is_proposed", "side"]
+    list_display = ["name", "updated_at"]
+    list_filter = ["memberships__conflict", "memberships__side", "memberships__is_proposed"]
     search_fields = ["name"]
+    inlines = [ActorMembershipInline]
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "start_date", "end_date"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
 
 
 @admin.register(Document)
@@ -127,10 +141,11 @@ class ClaimAdmin(admin.ModelAdmin):
         "stance",
         "claim_type",
         "event_date",
+        "review_state",
         "verdict",
         "quote_short",
     ]
-    list_filter = [SideFilter, "stance", "claim_type", "verdict"]
+    list_filter = [SideFilter, "stance", "claim_type", "review_state", "verdict"]
     list_select_related = ["claimant"]
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -143,6 +158,10 @@ class ClaimAdmin(admin.ModelAdmin):
         "start",
         "end",
         "verdict",
+        "review_state",
+        "version",
+        "conflict",
+        "corrected_fields",
         "extractor_version",
         "tagger_version",
         "confidence",
@@ -153,10 +172,9 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     actions = ["retag"]
 
-    def save_model(self, request, obj, form, change):
-        if change and {"stance", "claim_type"} & set(form.changed_data):
-            obj.tags_corrected = True  # a person's tags are never overwritten by pre-tagging
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        # Corrections go through review.services.claim_correct (review.admin).
+        return [field.name for field in Claim._meta.fields]
 
     @admin.display(description="quote")
     def quote_short(self, claim):

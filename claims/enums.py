@@ -5,6 +5,9 @@ Values follow the claim schema (docs/schema.md).
 
 from django.db import models
 
+# The side of every actor that is not a party to the conflict.
+THIRD_PARTY = "third_party"
+
 
 class Stance(models.TextChoices):
     ASSERT = "assert", "Assert"
@@ -27,3 +30,12 @@ class Verdict(models.TextChoices):
     UNVERIFIED = "unverified", "Unverified"
     CONFIRMED = "confirmed", "Confirmed"
     DENIED = "denied", "Denied"
+
+
+class ReviewState(models.TextChoices):
+    """Where a claim's latest verdict stands."""
+
+    UNREVIEWED = "unreviewed", "Unreviewed"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import bulk
-from claims.enums import ClaimType, Stance, Verdict
+from claims.enums import ClaimType, Stance
 from claims.extraction import EXTRACTOR_VERSION, extract, normalize_text
-from claims.models import Actor, Claim, Document
+from claims.models import THIRD_PARTY, Actor, ActorMembership, Claim, Conflict, Document
 from claims.selectors import actor_registry
 
 CORPUS_DIR = Path(settings.BASE_DIR) / "claims" / "fixtures" / "corpus"
@@ -29,7 +29,6 @@ FIRST_DAY = datetime.date(2019, 1, 1)
 DAYS = 6 * 365
 # Stances and verdicts in roughly the proportions seen in conflict reporting.
 STANCES = ([Stance.ASSERT] * 16) + ([Stance.DENY] * 3) + [Stance.CONFIRM]
-VERDICTS = ([Verdict.UNVERIFIED] * 17) + ([Verdict.CONFIRMED] * 2) + [Verdict.DENIED]
 SYNTHETIC_ACTORS = 200
 
 
@@ -42,12 +41,13 @@ class Template:
     locations: tuple[str, ...]
 
 
-def templates() -> list[Template]:
+def templates(conflict: Conflict) -> list[Template]:
     """Each claim the engine finds in the sample corpus, once per sentence."""
     found, seen = [], set()
+    registry = actor_registry(conflict)
     for path in sorted(CORPUS_DIR.glob("*.txt")):
         text = normalize_text(path.read_bytes()).text
-        for claim in extract(text, actor_registry()):
+        for claim in extract(text, registry):
             if claim.sentence in seen or "\n" in claim.sentence:
                 continue
             seen.add(claim.sentence)
@@ -63,26 +63,31 @@ def templates() -> list[Template]:
     return found
 
 
-def ensure_actors(rng: random.Random) -> list[tuple[int, str]]:
-    """(id, side) of every actor: the registry's plus synthetic outlets and officials."""
-    sides = sorted(set(Actor.objects.values_list("side", flat=True))) or ["third_party"]
-    Actor.objects.bulk_create(
+def ensure_actors(rng: random.Random, conflict: Conflict) -> list[tuple[int, str]]:
+    """(id, side) of every actor of the conflict: its registry's plus synthetic outlets and officials."""
+    members = conflict.memberships.all()
+    sides = sorted(set(members.values_list("side", flat=True))) or [THIRD_PARTY]
+    names = [f"Synthetic source {n:03d}" for n in range(SYNTHETIC_ACTORS)]
+    Actor.objects.bulk_create([Actor(name=name) for name in names], ignore_conflicts=True)
+    ActorMembership.objects.bulk_create(
         [
-            Actor(name=f"Synthetic source {n:03d}", side=rng.choice(sides), aliases=[f"Synthetic source {n:03d}"])
-            for n in range(SYNTHETIC_ACTORS)
+            ActorMembership(actor_id=pk, conflict=conflict, side=rng.choice(sides), aliases=[name])
+            for name, pk in Actor.objects.filter(name__in=names).order_by("name").values_list("name", "pk")
         ],
         ignore_conflicts=True,
     )
-    return list(Actor.objects.order_by("pk").values_list("pk", "side"))
+    return list(members.order_by("actor_id").values_list("actor_id", "side"))
 
 
-def generate(*, count: int, seed: int, progress: Callable[[int], None] = lambda n: None) -> tuple[int, int]:
-    """Add `count` claims (and their documents); returns (documents, claims)."""
+def generate(
+    *, count: int, seed: int, conflict: Conflict, progress: Callable[[int], None] = lambda n: None
+) -> tuple[int, int]:
+    """Add `count` claims (and their documents) to `conflict`; returns (documents, claims)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
-    pool = templates()
+    pool = templates(conflict)
     if not pool:
         raise RuntimeError("the sample corpus gave no claims to build from")
-    actors = ensure_actors(rng)
+    actors = ensure_actors(rng, conflict)
     now = timezone.now()
     written_documents = written_claims = 0
     with transaction.atomic():
@@ -93,6 +98,9 @@ def generate(*, count: int, seed: int, progress: Callable[[int], None] = lambda 
             for document_id, size in zip(document_ids, sizes, strict=True):
                 ids = [next(claim_ids) for _ in range(size)]
                 document, rows = _document(rng, pool, actors, document_id, ids, seed, now)
+                document["conflict_id"] = conflict.pk
+                for row in rows:
+                    row["conflict_id"] = conflict.pk
                 documents.append(document)
                 claims.extend(rows)
             bulk.insert_rows(Document, documents, now=now)
@@ -168,5 +176,4 @@ def _claim(rng, template, actors, document_id, claim_ids, index, sentence_start,
         "extractor_version": EXTRACTOR_VERSION,
         "tagger_version": "generator",
         "confidence": round(rng.uniform(0.5, 1.0), 3),
-        "verdict": rng.choice(VERDICTS),
     }

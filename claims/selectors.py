@@ -1,34 +1,77 @@
-"""Reads: the actor registry for extraction, queue and status figures."""
+"""Reads: conflicts and their registries, what a user may see, queue and status figures."""
 
 import logging
 import threading
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, QuerySet
 from kombu.exceptions import ChannelError
 
 from claims.extraction import Registry
-from claims.models import Actor, Document
+from claims.models import ActorMembership, Claim, Conflict, Document
 
 logger = logging.getLogger(__name__)
 
 _registry_lock = threading.Lock()
-_registry_cache: dict = {"key": None, "registry": None}
+# conflict id -> (key the registry was built for, registry)
+_registry_cache: dict[int, tuple[tuple, Registry]] = {}
 
 
-def actor_registry() -> Registry:
-    """The registry as stored in the database, rebuilt only when actors change.
+def actor_registry(conflict: Conflict | int) -> Registry:
+    """A conflict's registry as stored in the database, rebuilt only when it changes.
 
     Proposed actors are left out: they are the extractor's guesses, not data
     a person has vouched for.
     """
-    listed = Actor.objects.filter(is_proposed=False)
-    key = tuple(listed.aggregate(n=Count("id"), latest=Max("updated_at")).values())
+    conflict = conflict if isinstance(conflict, Conflict) else Conflict.objects.get(pk=conflict)
+    listed = ActorMembership.objects.filter(conflict=conflict, is_proposed=False)
+    key = (*listed.aggregate(n=Count("id"), latest=Max("updated_at")).values(), conflict.updated_at)
     with _registry_lock:
-        if _registry_cache["key"] != key:
-            records = listed.order_by("pk").values("name", "side", "aliases")
-            _registry_cache["registry"] = Registry.from_records(list(records))
-            _registry_cache["key"] = key
-        return _registry_cache["registry"]
+        cached = _registry_cache.get(conflict.pk)
+        if cached is None or cached[0] != key:
+            records = listed.order_by("pk").values("side", "aliases", name=F("actor__name"))
+            cached = (key, Registry.from_records(list(records), parties=conflict.parties))
+            _registry_cache[conflict.pk] = cached
+        return cached[1]
+
+
+def visible_conflict_ids(user) -> set[int] | None:
+    """The conflicts `user` may see: None for all, else their ids (maybe none).
+
+    A user listed as a member of some conflicts sees only those; one listed
+    in none sees all. Superusers see all.
+    """
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_claimdesk_conflicts", False)
+    if cached is False:
+        ids = set(Conflict.members.through.objects.filter(user_id=user.pk).values_list("conflict_id", flat=True))
+        cached = ids or None
+        user._claimdesk_conflicts = cached
+    return cached
+
+
+def claims_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The claims `user` may see: none without the view permission, else their conflicts'."""
+    queryset = Claim.objects.all() if queryset is None else queryset
+    if not user.has_perm("claims.view_claim"):
+        return queryset.none()
+    allowed = visible_conflict_ids(user)
+    return queryset if allowed is None else queryset.filter(conflict_id__in=allowed)
+
+
+def documents_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Document.objects.all() if queryset is None else queryset
+    if not user.has_perm("claims.view_document"):
+        return queryset.none()
+    allowed = visible_conflict_ids(user)
+    return queryset if allowed is None else queryset.filter(conflict_id__in=allowed)
+
+
+def user_may_see_claim(user, claim: Claim) -> bool:
+    allowed = visible_conflict_ids(user)
+    return user.has_perm("claims.view_claim") and (allowed is None or claim.conflict_id in allowed)
 
 
 def broker_queue_length(queue: str = "celery") -> int | None:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import bulk, selectors, tagging
+from claims import bulk, selectors, signals, tagging
 from claims.extraction import (
     EXTRACTOR_VERSION,
     ExtractedClaim,
@@ -20,7 +20,8 @@ from claims.extraction import (
     normalize_text,
     parse_registry,
 )
-from claims.models import Actor, Claim, Document
+from claims.extraction.registry import RegistryData
+from claims.models import THIRD_PARTY, Actor, ActorMembership, Claim, Conflict, Document
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,14 @@ def document_ingest(
     url: str = "",
     publisher: str = "",
     published_date: datetime.date | None = None,
+    conflict: Conflict | None = None,
 ) -> IngestResult:
-    """Store a document (once per distinct text) and queue its extraction."""
+    """Store a document in `conflict` (once per distinct text) and queue its extraction.
+
+    Without a conflict the document goes into the only one there is
+    (conflict_resolve); a text already stored is not stored again, whatever
+    conflict it was stored in.
+    """
     size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     limit = settings.CLAIMDESK_MAX_DOCUMENT_BYTES
     if size > limit:
@@ -77,6 +84,7 @@ def document_ingest(
     known = Document.objects.filter(sha256=digest).first()
     if known is not None:
         return IngestResult(document=known, created=False)
+    defaults["conflict"] = conflict or conflict_resolve()
     try:
         with transaction.atomic():
             # Marked queued as it is stored: the message goes out right after
@@ -139,7 +147,8 @@ def document_extract(*, document_id: int) -> ExtractOutcome:
         return ExtractOutcome(status="skipped")
     attempt, document = claimed
     try:
-        found = extract(document.text, selectors.actor_registry(), document_date=document.published_date)
+        registry = selectors.actor_registry(document.conflict_id)
+        found = extract(document.text, registry, document_date=document.published_date)
     except Exception as exc:
         logger.exception("Extraction of document %s failed", document_id)
         _document_fail(document_id, attempt, f"{type(exc).__name__}: {exc}")
@@ -158,7 +167,7 @@ def _document_claim(document_id: int) -> tuple[int, Document] | None:
         _commit_without_waiting_for_disk()  # lost in a crash, the document is pending again: the sweep sends it
         document = (
             Document.objects.select_for_update()
-            .only(*_STATE_FIELDS, "text", "published_date")
+            .only(*_STATE_FIELDS, "text", "published_date", "conflict_id")
             .filter(pk=document_id)
             .first()
         )
@@ -219,6 +228,7 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
         return ExtractOutcome(status="skipped")
     _commit_without_waiting_for_disk()
     version = found[0].version if found else EXTRACTOR_VERSION
+    conflict_id = Document.objects.filter(pk=document_id).values_list("conflict_id", flat=True).get()
     kept = _keep_reviewed(document)
     by_index: dict[int, int] = {}  # claim ids by the engine's index, for links
     fresh: list[ExtractedClaim] = []
@@ -235,8 +245,8 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
         Claim.objects.filter(pk__in=found_again).update(is_stale=False, updated_at=timezone.now())
     claim_ids = bulk.reserve_ids(Claim, len(fresh))
     by_index.update(zip((item.index for item in fresh), claim_ids, strict=True))
-    actors = _actors_for(found)
-    bulk.insert_rows(Claim, (_claim_row(document_id, item, actors, version, by_index) for item in fresh))
+    actors = _actors_for(found, conflict_id)
+    bulk.insert_rows(Claim, (_claim_row(document_id, conflict_id, item, actors, version, by_index) for item in fresh))
     stale = [pk for pk, _ in kept.values()]
     if stale:
         Claim.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
@@ -254,10 +264,10 @@ def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, 
     The claims are read by document alone (its index) and sorted out here, so
     the plan does not depend on how fresh the table's statistics are.
     """
-    rows = document.claims.values_list("pk", "start", "end", "quote", "verdict", "tags_corrected", "is_stale")
+    rows = document.claims.values_list("pk", "start", "end", "quote", "version", "tags_corrected", "is_stale")
     machine, kept = [], {}
-    for pk, start, end, quote, verdict, corrected, stale in rows:
-        if verdict == Claim.Verdict.UNVERIFIED and not corrected:
+    for pk, start, end, quote, version, corrected, stale in rows:
+        if version == 0 and not corrected:
             machine.append(pk)
         else:
             kept[(start, end, quote)] = (pk, stale)
@@ -267,7 +277,12 @@ def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, 
 
 
 def _claim_row(
-    document_id: int, item: ExtractedClaim, actors: dict[str, int], version: str, by_index: dict[int, int]
+    document_id: int,
+    conflict_id: int,
+    item: ExtractedClaim,
+    actors: dict[str, int],
+    version: str,
+    by_index: dict[int, int],
 ) -> dict:
     """A new claim's row, born pre-tagged; a denial or confirmation points at the claim it answers.
 
@@ -279,12 +294,13 @@ def _claim_row(
     return {
         "id": by_index[item.index],
         "document_id": document_id,
+        "conflict_id": conflict_id,
         "index": item.index,
         "sentence": item.sentence,
         "quote": item.quote,
         "start": item.start,
         "end": item.end,
-        "claimant_id": actors.get(item.claimant) if item.claimant else None,
+        "claimant_id": actors.get(item.claimant[:200]) if item.claimant else None,
         "claimant_mention": (item.claimant_mention or "")[:500],
         "side": item.side or "",
         "event_date": item.event_date,
@@ -307,18 +323,30 @@ def _clock_time(value: str | None) -> datetime.time | None:
         return None
 
 
-def _actors_for(found: list[ExtractedClaim]) -> dict[str, int]:
-    """Actor ids by name for every claimant, proposing the ones the registry lacks."""
-    sides = {c.claimant: c.side for c in found if c.claimant}
+def _actors_for(found: list[ExtractedClaim], conflict_id: int) -> dict[str, int]:
+    """Actor ids by name for every claimant, proposing in the conflict the ones its registry lacks."""
+    sides = {c.claimant[:200]: c.side for c in found if c.claimant}
+    if not sides:
+        return {}
     actors = dict(Actor.objects.filter(name__in=sides).values_list("name", "pk"))
-    missing = [
-        Actor(name=name[:200], side=sides[name] or "third_party", is_proposed=True, aliases=[name])
-        for name in sides
-        if name not in actors
-    ]
+    missing = [Actor(name=name) for name in sides if name not in actors]
     if missing:
         Actor.objects.bulk_create(missing, ignore_conflicts=True)
         actors = dict(Actor.objects.filter(name__in=sides).values_list("name", "pk"))
+    members = set(
+        ActorMembership.objects.filter(conflict_id=conflict_id, actor_id__in=actors.values()).values_list(
+            "actor_id", flat=True
+        )
+    )
+    proposed = [
+        ActorMembership(
+            actor_id=pk, conflict_id=conflict_id, side=sides[name] or THIRD_PARTY, aliases=[name], is_proposed=True
+        )
+        for name, pk in actors.items()
+        if pk not in members
+    ]
+    if proposed:
+        ActorMembership.objects.bulk_create(proposed, ignore_conflicts=True)
     return actors
 
 
@@ -355,7 +383,7 @@ def claims_pretag(*, claim_ids: list[int]) -> int:
         .values_list(
             "pk",
             "tags_corrected",
-            "verdict",
+            "version",
             "sentence",
             "quote",
             "stance",
@@ -365,22 +393,35 @@ def claims_pretag(*, claim_ids: list[int]) -> int:
         )
     )
     claims = {}
-    for pk, corrected, verdict, sentence, quote, stance, *answered in rows:
-        if corrected or verdict != Claim.Verdict.UNVERIFIED:
+    for pk, corrected, version, sentence, quote, stance, *answered in rows:
+        if corrected or version:
             continue
         answered_text = tagging.ClaimText(*answered) if answered[0] is not None else None
         claims[pk] = (tagging.ClaimText(sentence, quote, stance), answered_text)
     tags = tagging.tag_claims(claims)
-    untouched = (False, Claim.Verdict.UNVERIFIED)  # written only while each claim is still so
+    untouched = (False, 0)  # written only while each claim is still so
     with transaction.atomic():
         _commit_without_waiting_for_disk()
-        return bulk.update_rows(
+        written = bulk.update_rows(
             Claim,
             [(pk, *tag, *untouched) for pk, tag in tags.items()],
             fields=["stance", "claim_type", "confidence"],
-            expected=["tags_corrected", "verdict"],
+            expected=["tags_corrected", "version"],
             constants={"tagger_version": tagging.TAGGER_VERSION, "updated_at": timezone.now()},
         )
+        if written:
+            # Recorded in the audit trail once per batch, in this transaction.
+            signals.claims_machine_written.send(
+                sender=Claim,
+                action="claims.retagged",
+                details={
+                    "tagger_version": tagging.TAGGER_VERSION,
+                    "count": written,
+                    "first_id": min(tags),
+                    "last_id": max(tags),
+                },
+            )
+        return written
 
 
 def _commit_without_waiting_for_disk() -> None:
@@ -420,35 +461,102 @@ def claims_requeue_untagged() -> int:
         return 0
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.CLAIMDESK_STUCK_AFTER_SECONDS)
     ids = list(
-        Claim.objects.filter(
-            tagger_version="", tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED, created_at__lt=cutoff
-        )
+        Claim.objects.untouched()
+        .filter(tagger_version="", created_at__lt=cutoff)
         .order_by("pk")
         .values_list("pk", flat=True)[:100_000]
     )
     return claims_queue_pretag(claim_ids=ids)
 
 
-def actors_load(*, records: object) -> tuple[int, int]:
-    """Create or update actors from registry records; returns (created, updated).
+class ConflictError(ValueError):
+    """The conflict asked for does not exist, or none was named where several exist."""
 
-    Idempotent: loading the same registry twice changes nothing. A proposed
-    actor of the same name becomes a registry actor.
+
+DEFAULT_CONFLICT_SLUG = "default"
+
+
+def conflict_resolve(*, slug: str | None = None) -> Conflict:
+    """The conflict a document or registry goes into: the named one, else the only one.
+
+    With no conflict at all, the default one is made, so a new installation
+    ingests at once. ConflictError says what to do otherwise.
     """
-    rows = parse_registry(records).actors
-    created = updated = 0
+    if slug:
+        found = Conflict.objects.filter(slug=slug).first()
+        if found is None:
+            raise ConflictError(f"no conflict {slug!r} (known: {_known_conflicts() or 'none yet'})")
+        return found
+    conflicts = list(Conflict.objects.order_by("pk")[:2])
+    if len(conflicts) == 1:
+        return conflicts[0]
+    if conflicts:
+        raise ConflictError(f"there are several conflicts; name one with --conflict ({_known_conflicts()})")
+    return Conflict.objects.get_or_create(slug=DEFAULT_CONFLICT_SLUG, defaults={"name": "Default conflict"})[0]
+
+
+def _known_conflicts() -> str:
+    return ", ".join(Conflict.objects.order_by("slug").values_list("slug", flat=True))
+
+
+@dataclass
+class RegistryLoad:
+    conflict: Conflict
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def actors_load(*, records: object, conflict: str | Conflict | None = None) -> RegistryLoad:
+    """Create or update a conflict's actors from a registry (parse_registry's format).
+
+    The conflict is `conflict` (a Conflict or a slug), else the one the
+    registry names by its slug (created when new), else the only one.
+    Idempotent: loading the same registry twice changes nothing. A proposed
+    actor of the same name becomes a registry actor. The registry's
+    conflict-level fields (name, sides, dates) update the conflict.
+    """
+    data = records if isinstance(records, RegistryData) else parse_registry(records)
     with transaction.atomic():
-        existing = {a.name: a for a in Actor.objects.filter(name__in=[r["name"] for r in rows])}
-        for row in rows:
-            actor = existing.get(row["name"])
-            if actor is None:
-                Actor.objects.create(**row)
-                created += 1
-            elif (actor.side, actor.aliases, actor.is_proposed) != (row["side"], row["aliases"], False):
-                actor.side, actor.aliases, actor.is_proposed = row["side"], row["aliases"], False
-                actor.save(update_fields=["side", "aliases", "is_proposed", "updated_at"])
-                updated += 1
-    return created, updated
+        target = _registry_conflict(data, conflict)
+        result = RegistryLoad(conflict=target)
+        names = [row["name"] for row in data.actors]
+        Actor.objects.bulk_create([Actor(name=name) for name in names], ignore_conflicts=True)
+        actor_ids = dict(Actor.objects.filter(name__in=names).values_list("name", "pk"))
+        existing = {
+            m.actor_id: m for m in ActorMembership.objects.filter(conflict=target, actor_id__in=actor_ids.values())
+        }
+        for row in data.actors:
+            membership = existing.get(actor_ids[row["name"]])
+            if membership is None:
+                ActorMembership.objects.create(
+                    actor_id=actor_ids[row["name"]], conflict=target, side=row["side"], aliases=row["aliases"]
+                )
+                result.created += 1
+            elif (membership.side, membership.aliases, membership.is_proposed) != (row["side"], row["aliases"], False):
+                membership.side, membership.aliases, membership.is_proposed = row["side"], row["aliases"], False
+                membership.save(update_fields=["side", "aliases", "is_proposed", "updated_at"])
+                result.updated += 1
+            else:
+                result.unchanged += 1
+    return result
+
+
+def _registry_conflict(data: RegistryData, conflict: str | Conflict | None) -> Conflict:
+    """The conflict a registry loads into, made or updated from the registry's conflict fields."""
+    slug = conflict.slug if isinstance(conflict, Conflict) else (conflict or data.slug)
+    target = (Conflict.objects.filter(slug=slug).first() or Conflict(slug=slug)) if slug else conflict_resolve()
+    changes = {
+        "name": data.name or target.name or slug.replace("-", " ").capitalize(),
+        "sides": data.sides or target.sides,
+        "start_date": data.start or target.start_date,
+        "end_date": data.end or target.end_date,
+    }
+    if target.pk is None or any(getattr(target, key) != value for key, value in changes.items()):
+        for key, value in changes.items():
+            setattr(target, key, value)
+        target.save()
+    return target
 
 
 def documents_reextract(*, document_ids: list[int]) -> int:
@@ -469,7 +577,7 @@ def claims_retag(*, claims, sync: bool = False, progress=lambda n: None) -> int:
     Claims a person corrected or reviewed are left out. With `sync` the
     batches run in this process; otherwise they are queued for the workers.
     """
-    untouched = claims.filter(tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED).order_by("pk")
+    untouched = claims.untouched().order_by("pk")
     size = settings.CLAIMDESK_PRETAG_BATCH_SIZE
     done, last = 0, 0
     while batch := list(untouched.filter(pk__gt=last).values_list("pk", flat=True)[:size]):

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "axes",
     "claims",
     "review",
 ]
@@ -48,7 +49,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a clear 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-ins for a locked-out username and address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins: after AXES_FAILURE_LIMIT failures for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES; every failure is logged
+# (logger "axes") and kept in the admin (Axes: access attempts and failures).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 ROOT_URLCONF = "config.urls"
 
@@ -159,6 +176,8 @@ CLAIMDESK_MAX_DOCUMENT_BYTES = env_int("CLAIMDESK_MAX_DOCUMENT_BYTES", 20 * 1024
 CLAIMDESK_PRETAG_BATCH_SIZE = env_int("CLAIMDESK_PRETAG_BATCH_SIZE", 500)
 # Documents pending or extracting for longer than this are queued again.
 CLAIMDESK_STUCK_AFTER_SECONDS = env_int("CLAIMDESK_STUCK_AFTER_SECONDS", 600)
+# Where this installation is reached: absolute links to claims (evidence, exports).
+CLAIMDESK_SITE_URL = env_str("CLAIMDESK_SITE_URL") or "http://127.0.0.1:8000"
 
 LOGGING = {
     "version": 1,
@@ -168,6 +187,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Its start-up banner is not news on every command.
+        "axes.apps": {"level": "WARNING"},
         # One line per task run is the workers' business, not the console's.
         "celery.app.trace": {"level": env_str("CELERY_TRACE_LOG_LEVEL", "WARNING")},
     },

@@ -1,8 +1,29 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReviewConfig(AppConfig):
-    """Analyst review: verdicts, evidence and their audit trail."""
+    """Verification: evidence, verdicts, approvals and their audit trail."""
 
     name = "review"
     verbose_name = "Review"
+
+    def ready(self):
+        from claims.signals import claims_machine_written
+
+        claims_machine_written.connect(_record_machine_batch, dispatch_uid="review.audit.machine_batch")
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="review.roles.sync")
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    """Keep the role groups in step with the permissions there are (admin holds every one)."""
+    from review.roles import sync_roles
+
+    sync_roles()
+
+
+def _record_machine_batch(sender, *, action: str, details: dict, **kwargs) -> None:
+    """One pipeline audit event per machine batch, in the batch's transaction."""
+    from review.audit import record_pipeline_event
+
+    record_pipeline_event(action=action, details=details)

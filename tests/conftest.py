@@ -31,16 +31,19 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture
 def registry_records():
+    """The sample conflict's actors, as the registry file lists them."""
     import json
 
-    return json.loads(REGISTRY.read_text(encoding="utf-8"))
+    return json.loads(REGISTRY.read_text(encoding="utf-8"))["actors"]
 
 
 @pytest.fixture
-def actors(db, registry_records):
+def actors(db):
+    """The sample conflict and its registry, loaded as `load_actors` does; returns the conflict."""
+    from claims.extraction import read_registry_file
     from claims.services import actors_load
 
-    actors_load(records=registry_records)
+    return actors_load(records=read_registry_file(REGISTRY)).conflict
 
 
 @pytest.fixture
@@ -168,3 +171,9 @@ def use_broker():
     yield use
     app.conf.update(broker_url=before[0], task_always_eager=before[1])
     _reset_celery_connections(app)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users sign in often; the production hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

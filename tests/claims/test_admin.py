@@ -47,26 +47,6 @@ def test_admin_index_shows_pipeline_status(admin_client):
     assert "queue: <strong>0</strong>" in body
 
 
-def test_editing_tags_marks_them_corrected(admin_client):
-    claim = ClaimFactory(claim_type="materiel")
-    url = f"/admin/claims/claim/{claim.pk}/change/"
-    form = {
-        "claimant": claim.claimant_id,
-        "claimant_mention": claim.claimant_mention,
-        "side": claim.side,
-        "stance": "assert",
-        "claim_type": "attack",
-        "locations": "[]",
-        "event_date": "",
-        "time": "",
-        "responds_to": "",
-    }
-    response = admin_client.post(url, form)
-    assert response.status_code == 302
-    claim.refresh_from_db()
-    assert (claim.claim_type, claim.tags_corrected) == ("attack", True)
-
-
 def test_admin_requires_login(client, db):
     response = client.get("/admin/claims/claim/")
     assert response.status_code == 302

@@ -15,6 +15,7 @@ def claim_row(document, pk, **values):
     return {
         "id": pk,
         "document_id": document.pk,
+        "conflict_id": document.conflict_id,
         "index": 0,
         "sentence": "Officials said that a depot burned.",
         "quote": "a depot burned",
@@ -52,7 +53,7 @@ def test_insert_rows_fills_defaults_and_write_time(db):
 
     claim = Claim.objects.get(pk=pk)
     assert claim.locations == ["Kharkiv"]
-    assert claim.verdict == Claim.Verdict.UNVERIFIED
+    assert (claim.verdict, claim.review_state, claim.version) == ("", Claim.ReviewState.UNREVIEWED, 0)
     assert claim.tags_corrected is False
     assert claim.stance == ""
     assert claim.tagger_version == ""
@@ -79,14 +80,14 @@ def test_insert_rows_links_rows_written_together(db):
 
 def test_update_rows_writes_only_rows_still_as_read(db):
     kept, reviewed = ClaimFactory(stance="", claim_type=""), ClaimFactory(stance="", claim_type="")
-    Claim.objects.filter(pk=reviewed.pk).update(verdict=Claim.Verdict.CONFIRMED)  # after the tagger read it
-    read = (False, Claim.Verdict.UNVERIFIED)
+    Claim.objects.filter(pk=reviewed.pk).update(version=1)  # after the tagger read it
+    read = (False, 0)
 
     written = bulk.update_rows(
         Claim,
         [(kept.pk, "deny", "attack", 0.25, *read), (reviewed.pk, "deny", "attack", 0.25, *read)],
         fields=["stance", "claim_type", "confidence"],
-        expected=["tags_corrected", "verdict"],
+        expected=["tags_corrected", "version"],
         constants={"tagger_version": "v2"},
     )
 

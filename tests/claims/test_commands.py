@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from claims import tagging
 from claims.extraction import Registry, extract, normalize_text
-from claims.models import Actor, Claim, Document
+from claims.models import Actor, Claim, Conflict, Document
 from tests.conftest import CORPUS, REGISTRY
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,10 +19,16 @@ def run(*args):
     return out.getvalue()
 
 
-def test_load_actors_reports_created_then_unchanged(db, registry_records):
-    assert run("load_actors", str(REGISTRY)) == f"Actors: {len(registry_records)} created, 0 updated, 0 unchanged.\n"
-    assert run("load_actors", str(REGISTRY)) == f"Actors: 0 created, 0 updated, {len(registry_records)} unchanged.\n"
-    assert Actor.objects.count() == len(registry_records)
+def test_load_actors_reports_created_then_unchanged(db):
+    slug = "nagorno-karabakh-2020"
+    assert run("load_actors", str(REGISTRY)) == f"Conflict {slug}: actors 26 created, 0 updated, 0 unchanged.\n"
+    assert run("load_actors", str(REGISTRY)) == f"Conflict {slug}: actors 0 created, 0 updated, 26 unchanged.\n"
+    assert Actor.objects.count() == 26
+    conflict = Conflict.objects.get(slug=slug)
+    assert (conflict.name, conflict.sides) == (
+        "Nagorno-Karabakh war (2020)",
+        {"azerbaijan": "Azerbaijan", "armenia": "Armenia and Artsakh"},
+    )
 
 
 def test_load_actors_malformed_file_is_a_clear_error(db, tmp_path):
@@ -97,11 +103,13 @@ def test_extract_prints_engine_claims_as_json_lines(db, capsys):
 
 def test_demo_user_prints_working_credentials(db, settings):
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
     settings.DEBUG = True
     line = run("demo_user").strip()
     username, password = line.removeprefix("Demo admin user: ").split(" / password: ")
-    assert authenticate(username=username, password=password).is_superuser is True
+    request = RequestFactory().post("/admin/login/")
+    assert authenticate(request, username=username, password=password).is_superuser is True
 
 
 def test_demo_user_refuses_without_debug(db, settings):
@@ -114,7 +122,7 @@ def test_retag_all_skips_corrected_and_reviewed(actors):
     run("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"))
     corrected, reviewed, *rest = Claim.objects.order_by("pk")
     Claim.objects.filter(pk=corrected.pk).update(claim_type="other", tags_corrected=True, tagger_version="old")
-    Claim.objects.filter(pk=reviewed.pk).update(verdict="confirmed", tagger_version="old")
+    Claim.objects.filter(pk=reviewed.pk).update(version=2, tagger_version="old")
     Claim.objects.filter(pk__in=[c.pk for c in rest]).update(tagger_version="old", claim_type="")
 
     assert run("retag", "--all", "--sync") == f"{len(rest)} claims re-tagged (tagger {tagging.TAGGER_VERSION}).\n"

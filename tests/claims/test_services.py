@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from claims import services, tagging
 from claims.extraction import extract, normalize_text
-from claims.models import Actor, Claim, Document
+from claims.models import Actor, ActorMembership, Claim, Conflict, Document
 from claims.selectors import actor_registry
 from tests.conftest import CORPUS
-from tests.factories import ClaimFactory, DocumentFactory
+from tests.factories import ActorFactory, ClaimFactory, ConflictFactory, DocumentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,7 @@ def two_sides(db):
 def test_document_ingest_stores_text_and_extracts(two_sides):
     result = services.document_ingest(raw=SAMPLE.encode(), source_name="r.txt")
     document = Document.objects.get(pk=result.document.pk)
-    expected = extract(document.text, actor_registry())
+    expected = extract(document.text, actor_registry(document.conflict))
     assert result.created is True
     assert result.queued is True
     assert document.status == Document.Status.EXTRACTED
@@ -112,8 +112,8 @@ def test_document_extract_twice_stores_claims_once(two_sides):
 def test_document_reextract_keeps_reviewed_claims_and_flags_vanished(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
     reviewed = document.claims.order_by("index").first()
-    Claim.objects.filter(pk=reviewed.pk).update(verdict=Claim.Verdict.CONFIRMED)
-    vanished = ClaimFactory(document=document, start=0, end=4, quote="date", verdict=Claim.Verdict.DENIED)
+    Claim.objects.filter(pk=reviewed.pk).update(version=1)
+    vanished = ClaimFactory(document=document, start=0, end=4, quote="date", version=2)
     before = document.claims.count()
 
     assert services.documents_reextract(document_ids=[document.pk]) == 1
@@ -122,7 +122,7 @@ def test_document_reextract_keeps_reviewed_claims_and_flags_vanished(two_sides):
     reviewed.refresh_from_db()
     vanished.refresh_from_db()
     assert document.status == Document.Status.EXTRACTED
-    assert reviewed.verdict == Claim.Verdict.CONFIRMED
+    assert reviewed.version == 1
     assert reviewed.is_stale is False
     assert vanished.is_stale is True
     assert document.claims.count() == before
@@ -141,7 +141,7 @@ def test_claims_pretag_skips_corrected_and_reviewed(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
     corrected, reviewed = document.claims.order_by("index")[:2]
     Claim.objects.filter(pk=corrected.pk).update(claim_type=Claim.Type.OTHER, tags_corrected=True, tagger_version="")
-    Claim.objects.filter(pk=reviewed.pk).update(verdict=Claim.Verdict.DENIED, tagger_version="")
+    Claim.objects.filter(pk=reviewed.pk).update(version=1, tagger_version="")
 
     tagged = services.claims_pretag(claim_ids=[corrected.pk, reviewed.pk])
 
@@ -161,13 +161,14 @@ def test_claims_pretag_twice_gives_same_rows(two_sides):
     assert sorted(Claim.objects.values_list(*fields)) == once
 
 
-def engine_tags(text):
-    return {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(text, actor_registry())}
+def engine_tags(text, conflict):
+    registry = actor_registry(conflict)
+    return {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in extract(text, registry)}
 
 
 def test_document_extract_stores_claims_with_the_engines_tags(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
-    engine = engine_tags(document.text)
+    engine = engine_tags(document.text, document.conflict)
 
     stored = {(c.start, c.end): (c.stance, c.claim_type, c.confidence) for c in document.claims.all()}
 
@@ -178,7 +179,7 @@ def test_document_extract_stores_claims_with_the_engines_tags(two_sides):
 
 def test_claims_pretag_of_untagged_claims_agrees_with_the_engine(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
-    engine = engine_tags(document.text)
+    engine = engine_tags(document.text, document.conflict)
     document.claims.update(stance="", claim_type="", confidence=None, tagger_version="")
 
     assert services.claims_pretag(claim_ids=list(document.claims.values_list("pk", flat=True))) == 2
@@ -189,26 +190,69 @@ def test_claims_pretag_of_untagged_claims_agrees_with_the_engine(two_sides):
 
 
 def test_actors_load_is_idempotent_and_updates_aliases(db, registry_records):
-    assert services.actors_load(records=registry_records) == (len(registry_records), 0)
-    assert services.actors_load(records=registry_records) == (0, 0)
+    first = services.actors_load(records=registry_records, conflict="nk")
+    assert (first.conflict.slug, first.created, first.updated, first.unchanged) == ("nk", 26, 0, 0)
+    again = services.actors_load(records=registry_records, conflict="nk")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 26)
     changed = [dict(registry_records[0], aliases=["A new alias"])]
-    assert services.actors_load(records=changed) == (0, 1)
-    assert Actor.objects.get(name=registry_records[0]["name"]).aliases == ["A new alias"]
+    assert services.actors_load(records=changed, conflict="nk").updated == 1
+    membership = ActorMembership.objects.get(conflict__slug="nk", actor__name=registry_records[0]["name"])
+    assert membership.aliases == ["A new alias"]
 
 
 def test_actors_load_turns_a_proposal_into_registry_actor(db):
-    Actor.objects.create(name="Zenda Herald", side="third_party", is_proposed=True)
+    conflict = ConflictFactory(slug="zenda")
+    MembershipFactory(actor=ActorFactory(name="Zenda Herald"), conflict=conflict, is_proposed=True, aliases=[])
     services.actors_load(records=[{"name": "Zenda Herald", "side": "third_party", "aliases": ["the Herald"]}])
-    actor = Actor.objects.get(name="Zenda Herald")
-    assert (actor.is_proposed, actor.aliases) == (False, ["the Herald"])
+    membership = ActorMembership.objects.get(actor__name="Zenda Herald", conflict=conflict)
+    assert (membership.is_proposed, membership.aliases) == (False, ["the Herald"])
+
+
+def test_actors_load_gives_one_actor_a_side_in_each_conflict(db):
+    services.actors_load(records=[{"name": "Russia", "side": "party_b", "aliases": ["Moscow"]}], conflict="ukraine")
+    services.actors_load(records=[{"name": "Russia", "side": "third_party", "aliases": ["Russia"]}], conflict="syria")
+    russia = Actor.objects.get(name="Russia")
+    sides = dict(russia.memberships.values_list("conflict__slug", "side"))
+    assert sides == {"ukraine": "party_b", "syria": "third_party"}
+    assert actor_registry(Conflict.objects.get(slug="ukraine")).lookup("Moscow").side == "party_b"
+    assert actor_registry(Conflict.objects.get(slug="syria")).lookup("Moscow") is None
+
+
+def test_actors_load_takes_the_conflict_fields_of_the_registry(db):
+    loaded = services.actors_load(
+        records={
+            "name": "Example war",
+            "slug": "example-war",
+            "sides": {"party_a": "Northland", "party_b": "Southland"},
+            "start": "2031-01-02",
+            "actors": [{"name": "Northland MoD", "side": "party_a"}],
+        }
+    )
+    conflict = Conflict.objects.get(slug="example-war")
+    assert loaded.conflict == conflict
+    assert (conflict.name, conflict.sides, conflict.start_date) == (
+        "Example war",
+        {"party_a": "Northland", "party_b": "Southland"},
+        datetime.date(2031, 1, 2),
+    )
 
 
 @pytest.mark.parametrize(
     ("records", "message"),
     [
-        ({"name": "x"}, "the registry must be a JSON list of actors"),
+        ("x", "the registry must be a JSON list of actors, or an object with an 'actors' list"),
+        ({"name": "x"}, "the registry object has no 'actors' list"),
+        (
+            {"actors": [], "colour": "red"},
+            "unknown top-level field 'colour' (expected actors, description, end, name, sides, slug, start)",
+        ),
+        (
+            {"actors": [{"name": "X", "side": "c"}], "sides": {"a": "A"}},
+            "actor #1 (X): side 'c' is not one of a, third_party",
+        ),
         (["x"], "actor #1 is not an object"),
-        ([{"side": "a"}], "actor #1 has no name"),
+        ([{"side": "a"}], "actor #1 has no name (a non-empty string)"),
+        ([{"name": 5, "side": "a"}], "actor #1 has no name (a non-empty string)"),
         ([{"name": "X"}], "actor #1 (X) has no side"),
         ([{"name": "X", "side": "Side A"}], "actor #1 (X): side must be a lower-case slug such as 'third_party'"),
         ([{"name": "X", "side": "a", "aliases": "X"}], "actor #1 (X): aliases must be a list of strings"),
@@ -220,6 +264,31 @@ def test_actors_load_rejects_malformed_registry(db, records, message):
         services.actors_load(records=records)
     assert str(error.value) == message
     assert Actor.objects.count() == 0
+
+
+def test_document_ingest_goes_into_the_named_conflict(db):
+    first, second = ConflictFactory(slug="first"), ConflictFactory(slug="second")
+    document = services.document_ingest(raw=SAMPLE, conflict=second).document
+    assert document.conflict == second
+    assert set(document.claims.values_list("conflict", flat=True)) == {second.pk}
+    with pytest.raises(services.ConflictError) as error:
+        services.document_ingest(raw=SAMPLE + "More.\n")
+    assert str(error.value) == "there are several conflicts; name one with --conflict (first, second)"
+    assert first.documents.count() == 0
+
+
+def test_extraction_uses_the_documents_conflict_registry_only(db):
+    records = [
+        {"name": "Ruritanian MoD", "side": "ruritania", "aliases": ["Ministry of Defence of Ruritania"]},
+        {"name": "Bordurian authorities", "side": "borduria", "aliases": ["Borduria"]},
+    ]
+    services.actors_load(records=records, conflict="zenda-war")
+    services.actors_load(
+        records=[{"name": "Borduria", "side": "third_party", "aliases": ["Borduria"]}], conflict="other"
+    )
+    document = services.document_ingest(raw=SAMPLE, conflict=Conflict.objects.get(slug="other")).document
+    claims = list(document.claims.order_by("index").values_list("claimant__name", "side"))
+    assert claims == [("Ministry of Defence of Ruritania", "third_party"), ("Borduria", "third_party")]
 
 
 def test_documents_requeue_stuck_picks_pending_never_sent(two_sides):

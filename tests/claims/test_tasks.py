@@ -50,7 +50,7 @@ def test_extract_document_row_missing(db):
 
 
 def test_extract_document_runs_twice(actors):
-    document = DocumentFactory(text=corpus_text(), status=Document.Status.PENDING)
+    document = DocumentFactory(text=corpus_text(), status=Document.Status.PENDING, conflict=actors)
     assert tasks.extract_document(document_id=document.pk) == Document.Status.EXTRACTED
     rows = claim_rows()
     assert tasks.extract_document(document_id=document.pk) == "skipped"
@@ -101,7 +101,7 @@ def test_worker_extracts_and_pretags_queued_document(actors, use_broker, broker_
     assert result.queued is True
 
     document = wait_until(extracted_and_tagged(result.document.pk), timeout=60)
-    expected = extract(document.text, actor_registry())
+    expected = extract(document.text, actor_registry(document.conflict))
     assert document.status == Document.Status.EXTRACTED
     assert document.claim_count == len(expected)
     stored = list(document.claims.order_by("start", "end").values_list("start", "end", "quote"))
@@ -121,7 +121,7 @@ def test_two_workers_running_the_same_tasks_store_rows_once(actors, use_broker, 
     use_broker(broker_url)
     start_worker()
     start_worker()
-    document = DocumentFactory(text=reference.text, status=Document.Status.PENDING)
+    document = DocumentFactory(text=reference.text, status=Document.Status.PENDING, conflict=actors)
     for _ in range(4):
         tasks.extract_document.delay(document_id=document.pk)
     wait_until(extracted_and_tagged(document.pk), timeout=60)
@@ -154,7 +154,7 @@ def test_worker_killed_mid_extraction_is_redelivered_and_completes_once(actors, 
 
     start_worker(**timeouts)
     document = wait_until(extracted_and_tagged(document.pk), timeout=120)
-    expected = extract(document.text, actor_registry())
+    expected = extract(document.text, actor_registry(document.conflict))
     assert document.status == Document.Status.EXTRACTED
     assert document.attempts == 2
     assert document.claims.count() == len(expected)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims.models import Claim, Document
-from claims.services import IngestError, document_ingest
+from claims.services import ConflictError, IngestError, conflict_resolve, document_ingest
 
 
 @dataclass
@@ -24,16 +24,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files, directories (read recursively) or - for stdin")
         parser.add_argument("--publisher", default="")
+        parser.add_argument(
+            "--conflict", metavar="SLUG", help="the conflict the documents report on (default: the only one)"
+        )
         parser.add_argument("--wait", action="store_true", help="wait until workers have extracted and pre-tagged")
         parser.add_argument("--timeout", type=float, default=600, help="seconds --wait waits at most")
 
-    def handle(self, *args, paths, publisher, wait, timeout, verbosity, **options):
+    def handle(self, *args, paths, publisher, conflict, wait, timeout, verbosity, **options):
+        try:
+            target = conflict_resolve(slug=conflict)
+        except ConflictError as exc:
+            raise CommandError(str(exc)) from exc
         sources = list(_expand(paths))
         summary, created = Summary(), []
         bar = tqdm(sources, desc="Ingesting", unit="file", disable=len(sources) < 2 or verbosity == 0, file=sys.stderr)
         for name, read in bar:
             try:
-                result = document_ingest(raw=read(), source_name=name, publisher=publisher)
+                result = document_ingest(raw=read(), source_name=name, publisher=publisher, conflict=target)
             except (OSError, IngestError) as exc:
                 summary.failed += 1
                 self._note(self.style.ERROR(f"{name}: {_reason(exc)}"))

@@ -1,29 +1,31 @@
-import json
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services import RegistryError, actors_load
+from claims.extraction import RegistryError, read_registry_file
+from claims.services import ConflictError, actors_load
 
 
 class Command(BaseCommand):
-    help = "Load or update the actor registry from a JSON file (list of {name, side, aliases})."
+    help = (
+        "Load or update a conflict's actor registry from a JSON file: a list of {name, side, aliases}, "
+        "or an object with the conflict's name, slug, sides and dates and an 'actors' list. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(settings.CLAIMDESK_REGISTRY_PATH))
+        parser.add_argument(
+            "--conflict",
+            metavar="SLUG",
+            help="the conflict to load into, made if new (default: the registry's own slug, else the only conflict)",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, conflict, **options):
         try:
-            with open(path, encoding="utf-8") as handle:
-                records = json.load(handle)
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot read: {exc.strerror}") from exc
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path}: not valid JSON: {exc}") from exc
-        try:
-            created, updated = actors_load(records=records)
-        except RegistryError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
+            data = read_registry_file(path)
+            loaded = actors_load(records=data, conflict=conflict)
+        except (RegistryError, ConflictError) as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Actors: {created} created, {updated} updated, {len(records) - created - updated} unchanged."
+            f"Conflict {loaded.conflict.slug}: actors {loaded.created} created, {loaded.updated} updated, "
+            f"{loaded.unchanged} unchanged."
         )

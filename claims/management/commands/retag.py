@@ -24,17 +24,20 @@ class Command(BaseCommand):
             help="only claims of this document (repeatable)",
         )
         parser.add_argument("--side", help="only claims of this side")
+        parser.add_argument("--conflict", help="only claims of this conflict (slug)")
         parser.add_argument("--sync", action="store_true", help="tag in this process instead of queueing batches")
 
-    def handle(self, *args, all, documents, side, sync, verbosity, **options):
+    def handle(self, *args, all, documents, side, conflict, sync, verbosity, **options):
         claims = Claim.objects.all()
+        if conflict:
+            claims = claims.filter(conflict__slug=conflict)
         if not all:
             claims = claims.exclude(tagger_version=tagging.TAGGER_VERSION)
         if documents:
             claims = claims.filter(document__in=documents)
         if side:
             claims = claims.filter(side=side)
-        eligible = claims.filter(tags_corrected=False, verdict=Claim.Verdict.UNVERIFIED)
+        eligible = claims.untouched()
         with tqdm(
             total=eligible.count(),
             desc="Re-tagging" if sync else "Queueing",
