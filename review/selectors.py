@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from claims.enums import THIRD_PARTY, Stance
 from claims.models import Actor, Claim
-from claims.selectors import actor_registry
+from claims.selectors import actor_registry, claims_visible_to
 from review.models import AuditEvent, DismissedSuggestion, Evidence, Verdict
 
 
@@ -90,3 +90,16 @@ def pending_proposals(*, exclude_author=None) -> QuerySet[Verdict]:
     if exclude_author is not None:
         pending = pending.exclude(proposed_by=exclude_author)
     return pending.order_by("proposed_at", "id")
+
+
+def claims_for(*, user, data=None, queryset: QuerySet | None = None):
+    """The claims `user` may see, filtered by the one FilterSet with `data` (a QueryDict or dict).
+
+    Returns the FilterSet: `.qs` is the filtered queryset, `.is_valid()` and
+    `.errors` say what was wrong with the filters. Admin, workspace, API and
+    exports all read claims through here.
+    """
+    from review.filters import ReviewClaimFilter
+
+    visible = claims_visible_to(user, queryset)
+    return ReviewClaimFilter(data=data or {}, queryset=visible, request=None)
