@@ -1,9 +1,8 @@
-import json
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.services import RegistryError, actors_load
+from claims.extraction import RegistryError, read_registry_file
+from claims.services import actors_load
 
 
 class Command(BaseCommand):
@@ -14,16 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            with open(path, encoding="utf-8") as handle:
-                records = json.load(handle)
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot read: {exc.strerror}") from exc
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path}: not valid JSON: {exc}") from exc
-        try:
-            created, updated = actors_load(records=records)
+            registry = read_registry_file(path)  # the one validator: the same line as extract gives
         except RegistryError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        self.stdout.write(
-            f"Actors: {created} created, {updated} updated, {len(records) - created - updated} unchanged."
-        )
+            raise CommandError(str(exc)) from exc
+        created, updated = actors_load(records=registry.actors)
+        unchanged = len(registry.actors) - created - updated
+        self.stdout.write(f"Actors: {created} created, {updated} updated, {unchanged} unchanged.")
