@@ -144,8 +144,10 @@ class Source:
     @property
     def name_is_valid(self) -> bool:
         """False when the path is not valid UTF-8 (the name shows U+FFFD)."""
+        if self.path is None:
+            return True
         try:
-            self.path is None or self.path.encode("utf-8")
+            self.path.encode("utf-8")
         except UnicodeEncodeError:
             return False
         return True

@@ -6,6 +6,7 @@ import io
 import os
 import random
 import socket
+import stat
 import struct
 import threading
 import time
@@ -217,6 +218,7 @@ def test_collect_inputs_reads_regular_files_and_says_why_it_skips_the_rest(tmp_p
     (tmp_path / "linked-dir").symlink_to(tmp_path / "sub")
     (tmp_path / "linked.txt").symlink_to(tmp_path / "a.txt")
     (tmp_path / "fifo-link").symlink_to(tmp_path / "fifo")
+    (tmp_path / "zero").symlink_to("/dev/zero")
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(tmp_path / "sock"))
     try:
@@ -233,7 +235,16 @@ def test_collect_inputs_reads_regular_files_and_says_why_it_skips_the_rest(tmp_p
         Skipped(f"{tmp_path}/loop", "a symbolic link loop"),
         Skipped(f"{tmp_path}/sock", "a socket"),
         Source(name=f"{tmp_path}/sub/b.txt", path=f"{tmp_path}/sub/b.txt"),
+        Skipped(f"{tmp_path}/zero", "a symbolic link to a character device"),
     ]
+
+
+def test_collect_inputs_skips_a_device_node(tmp_path):
+    try:
+        os.mknod(tmp_path / "null", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device node needs CAP_MKNOD")
+    assert list(reading.collect_inputs([str(tmp_path)])) == [Skipped(f"{tmp_path}/null", "a character device")]
 
 
 def test_collect_inputs_name_not_utf8_is_shown_with_replacement(tmp_path):
