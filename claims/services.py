@@ -11,27 +11,23 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import bulk, selectors, signals, tagging
+from claims import bulk, reading, selectors, signals, tagging
 from claims.extraction import (
     EXTRACTOR_VERSION,
     ExtractedClaim,
     RegistryError,  # noqa: F401 - re-exported for the commands
     extract,
-    normalize_text,
     parse_registry,
 )
 from claims.extraction.registry import RegistryData
 from claims.models import THIRD_PARTY, Actor, ActorMembership, Claim, Conflict, Document
+from claims.reading import IngestError  # noqa: F401 - re-exported: callers catch it from here
 
 logger = logging.getLogger(__name__)
 
 # A document whose extraction was interrupted this many times is marked failed
 # instead of being handed to yet another worker.
 MAX_EXTRACTION_ATTEMPTS = 3
-
-
-class IngestError(ValueError):
-    """The input cannot become a document; the message says why, for a person."""
 
 
 @dataclass
@@ -57,29 +53,25 @@ def document_ingest(
 
     Without a conflict the document goes into the only one there is
     (conflict_resolve); a text already stored is not stored again, whatever
-    conflict it was stored in.
+    conflict it was stored in. `raw` bytes are decoded as claims.reading does
+    for every input (UTF-8, else the encoding they confidently are; flagged);
+    a string with lone surrogates has them replaced and flagged. IngestError
+    says, for a person, why the input cannot be a document: over the size
+    limit, binary, empty.
     """
-    size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
-    limit = settings.CLAIMDESK_MAX_DOCUMENT_BYTES
-    if size > limit:
-        raise IngestError(
-            f"the document is {_human_size(size)}, over the {_human_size(limit)} limit (CLAIMDESK_MAX_DOCUMENT_BYTES)"
-        )
-    normalized = normalize_text(raw)
-    if normalized.binary:
-        raise IngestError("the input looks like binary data, not text")
-    if not normalized.text.strip():
-        raise IngestError("the document is empty")
-    text = normalized.text
+    prepared = reading.document_text(raw)
+    text = prepared.text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    title = reading.display_name(title)
     defaults = {
         "text": text,
-        "source_name": source_name[:500],
+        # Names come from file systems and forms: not always valid Unicode.
+        "source_name": reading.display_name(source_name)[:500],
         "title": (title or _first_line(text))[:500],
-        "url": url,
-        "publisher": publisher[:200],
+        "url": reading.display_name(url),
+        "publisher": reading.display_name(publisher)[:200],
         "published_date": published_date,
-        "input_flags": list(normalized.flags),
+        "input_flags": list(prepared.flags),
     }
     known = Document.objects.filter(sha256=digest).first()
     if known is not None:
@@ -95,13 +87,6 @@ def document_ingest(
     except IntegrityError:  # the same text arrived concurrently
         return IngestResult(document=Document.objects.get(sha256=digest), created=False)
     return result
-
-
-def _human_size(size: int) -> str:
-    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
 
 
 def _record_queued(result: IngestResult) -> None:

@@ -137,8 +137,12 @@ REST_FRAMEWORK = {
 
 # Celery. Without a broker, tasks run in-process (eager) so the embedded
 # default needs no Redis; with CELERY_BROKER_URL they go to real workers.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+# A task run in-process still has its arguments serialized through a producer;
+# the in-memory transport serves it, where Celery's default would look for
+# AMQP on localhost and warn about it. Workers and beat refuse to start on it
+# (config/celery.py).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it has finished, so a worker that dies

@@ -1,5 +1,10 @@
+import io
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from io import StringIO
 
 import pytest
@@ -8,7 +13,9 @@ from django.core.management import CommandError, call_command
 from claims import tagging
 from claims.extraction import Registry, extract, normalize_text
 from claims.models import Actor, Claim, Conflict, Document
-from tests.conftest import CORPUS, REGISTRY
+from claims.reading import MIB
+from tests.claims.test_reading import feed_zeros, sparse_file
+from tests.conftest import CORPUS, REGISTRY, ROOT, service_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +43,7 @@ def test_load_actors_malformed_file_is_a_clear_error(db, tmp_path):
     bad.write_text('[{"name": "X"', encoding="utf-8")
     with pytest.raises(CommandError) as error:
         run("load_actors", str(bad))
-    assert str(error.value).startswith(f"{bad}: not valid JSON: ")
+    assert str(error.value) == f"{bad}: not valid JSON: Expecting ',' delimiter at line 1, column 14"
 
 
 def test_ingest_corpus_reports_and_stores_claims(actors):
@@ -59,17 +66,22 @@ def test_ingest_mixed_directory_keeps_good_files_and_fails(actors, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("ingest", str(tmp_path), stdout=out, stderr=err)
     assert str(error.value) == "2 of 4 inputs failed"
-    assert f"{tmp_path / 'empty.txt'}: the document is empty" in err.getvalue()
-    assert f"{tmp_path / 'image.png'}: the input looks like binary data, not text" in err.getvalue()
-    assert out.getvalue().startswith("Documents: 2 new, 0 already known, 2 failed.")
+    assert err.getvalue().splitlines() == [
+        f"{tmp_path / 'empty.txt'}: the document is empty",
+        f"{tmp_path / 'image.png'}: the input looks like binary data, not text",
+    ]
+    assert out.getvalue() == "Documents: 2 new, 0 already known, 2 failed. Claims created: 20.\n"
     latin = Document.objects.get(source_name=str(tmp_path / "latin1.txt"))
-    assert latin.input_flags == ["invalid_utf8"]
+    assert latin.input_flags == ["decoded_cp1252"]
+    assert latin.text == "Le ministère a déclaré que le pont était détruit."
 
 
 def test_ingest_missing_file_is_reported(db, tmp_path):
+    err = StringIO()
     with pytest.raises(CommandError) as error:
-        call_command("ingest", str(tmp_path / "nope.txt"), stdout=StringIO(), stderr=StringIO())
+        call_command("ingest", str(tmp_path / "nope.txt"), stdout=StringIO(), stderr=err)
     assert str(error.value) == "1 of 1 inputs failed"
+    assert err.getvalue() == f"{tmp_path / 'nope.txt'}: cannot read: No such file or directory\n"
 
 
 def test_extract_prints_engine_claims_as_json_lines(db, capsys):
@@ -183,3 +195,251 @@ def test_generated_claims_point_inside_their_documents(actors):
     for claim in Claim.objects.select_related("document"):
         assert claim.document.text[claim.start : claim.end] == claim.quote
         assert claim.responds_to_id is None or claim.responds_to.document_id == claim.document_id
+
+
+# --- bounded, forgiving input: ingest and extract read alike -----------------------
+
+
+def outcome(command, *args):
+    """(stderr lines, CommandError message or None) of a command run in-process."""
+    err = StringIO()
+    try:
+        call_command(command, *args, stdout=StringIO(), stderr=err)
+    except CommandError as exc:
+        return err.getvalue().splitlines(), str(exc)
+    return err.getvalue().splitlines(), None
+
+
+def ingest_and_extract(*args):
+    """Both commands on the same inputs; extract's summary line is left out (ingest prints its own on stdout)."""
+    ingested = outcome("ingest", *args)
+    lines, error = outcome("extract", *args, "--registry", str(REGISTRY))
+    assert lines[-1].startswith("Documents: ")
+    return ingested, (lines[:-1], error)
+
+
+def fake_stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+LIMIT = "over the limit of 20 MiB (CLAIMDESK_MAX_DOCUMENT_BYTES)"
+NOT_REGULAR = "not a regular file; to read it, redirect it to standard input and give -"
+
+
+def case_empty(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    return [str(tmp_path / "empty.txt")], [f"{tmp_path}/empty.txt: the document is empty"]
+
+
+def case_binary(tmp_path):
+    (tmp_path / "image.png").write_bytes(bytes(range(256)) * 20)
+    return [str(tmp_path / "image.png")], [f"{tmp_path}/image.png: the input looks like binary data, not text"]
+
+
+def case_sparse_4gb(tmp_path):
+    sparse_file(tmp_path / "big.txt", 4 * 1024 * MIB)
+    return [str(tmp_path / "big.txt")], [f"{tmp_path}/big.txt: the document is 4096 MiB, {LIMIT}"]
+
+
+def case_fifo(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    return [str(tmp_path / "pipe")], [f"{tmp_path}/pipe: a named pipe (FIFO), {NOT_REGULAR}"]
+
+
+def case_device(tmp_path):
+    return ["/dev/zero"], [f"/dev/zero: a character device, {NOT_REGULAR}"]
+
+
+def case_missing_then_good(tmp_path):
+    shutil.copy(CORPUS / "000_d8d09dd0182ca9c2.txt", tmp_path / "good.txt")
+    return (
+        [str(tmp_path / "missing.txt"), str(tmp_path / "good.txt")],
+        [f"{tmp_path}/missing.txt: cannot read: No such file or directory"],
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case_empty, case_binary, case_sparse_4gb, case_fifo, case_device, case_missing_then_good],
+    ids=lambda case: case.__name__.removeprefix("case_"),
+)
+def test_extract_says_what_ingest_says_about_a_bad_input(actors, tmp_path, case):
+    args, lines = case(tmp_path)
+    started = time.monotonic()
+    ingested, extracted = ingest_and_extract(*args)
+    assert time.monotonic() - started < 5.0  # never waits on a FIFO, never reads 4 GB
+    assert ingested == (lines, f"1 of {len(args)} inputs failed")
+    assert extracted == ingested
+
+
+def test_extract_and_ingest_skip_odd_directory_entries_with_a_line_each(actors, tmp_path):
+    shutil.copy(CORPUS / "000_d8d09dd0182ca9c2.txt", tmp_path / "good.txt")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone.txt")
+    expected = [
+        f"{tmp_path}/dangling: skipped: a dangling symbolic link (to {tmp_path}/gone.txt)",
+        f"{tmp_path}/fifo: skipped: a named pipe (FIFO)",
+        f"{tmp_path}/loop: skipped: a symbolic link loop",
+    ]
+    out = StringIO()
+    err = StringIO()
+    call_command("ingest", str(tmp_path), stdout=out, stderr=err)  # skipped entries are not failures
+    assert err.getvalue().splitlines() == expected
+    assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 20.\n"
+    err = StringIO()
+    call_command("extract", str(tmp_path), stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 20."]
+
+
+def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path):
+    with open(os.fsencode(tmp_path) + b"/a-caf\xe9.txt", "wb") as handle:
+        handle.write(b"The Ministry of Defence of Armenia said that the town was shelled.\n")
+    (tmp_path / "b-after.txt").write_text("Azerbaijan's defence ministry denied that its forces shelled the town.\n")
+    out, err = StringIO(), StringIO()
+    call_command("ingest", str(tmp_path), stdout=out, stderr=err)
+    assert err.getvalue() == f"{tmp_path}/a-caf\ufffd.txt: the file name is not valid UTF-8 (shown with \ufffd)\n"
+    assert out.getvalue() == "Documents: 2 new, 0 already known, 0 failed. Claims created: 2.\n"
+    assert sorted(Document.objects.values_list("source_name", flat=True)) == [
+        f"{tmp_path}/a-caf\ufffd.txt",
+        f"{tmp_path}/b-after.txt",
+    ]
+    lines, error = outcome("extract", str(tmp_path))
+    assert (lines, error) == (
+        [
+            f"{tmp_path}/a-caf\ufffd.txt: the file name is not valid UTF-8 (shown with \ufffd)",
+            "Documents: 2 read, 0 failed. Claims found: 2.",
+        ],
+        None,
+    )
+
+
+def test_ingest_stdin_reads_dash(actors, monkeypatch):
+    fake_stdin(monkeypatch, (CORPUS / "000_d8d09dd0182ca9c2.txt").read_bytes())
+    assert run("ingest", "-") == "Documents: 1 new, 0 already known, 0 failed. Claims created: 20.\n"
+    assert Document.objects.get().source_name == "<stdin>"
+
+
+def test_extract_stdin_reads_dash(db, monkeypatch):
+    fake_stdin(monkeypatch, (CORPUS / "000_d8d09dd0182ca9c2.txt").read_bytes())
+    out, err = StringIO(), StringIO()
+    call_command("extract", "-", stdout=out, stderr=err)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert (len(rows), {row["doc"] for row in rows}) == (20, {"<stdin>"})
+    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 20.\n"
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_stdin_binary_is_refused_alike(db, monkeypatch, command):
+    fake_stdin(monkeypatch, bytes(range(256)) * 20)
+    lines, error = outcome(command, "-")
+    assert lines[0] == "<stdin>: the input looks like binary data, not text"
+    assert error == "1 of 1 inputs failed"
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_stdin_endless_zeros_are_refused_in_under_a_second(db, monkeypatch, command):
+    read_end, write_end = os.pipe()
+    feeder = feed_zeros(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stream))
+        started = time.monotonic()
+        lines, error = outcome(command, "-")
+        elapsed = time.monotonic() - started
+    feeder.join(5)
+    assert lines[0] == f"<stdin>: the document is {LIMIT}"
+    assert error == "1 of 1 inputs failed"
+    assert elapsed < 1.0
+
+
+def run_reaped(command: list[str], stdin, tmp_path) -> tuple[int, str, float, int]:
+    """(exit code, stderr, seconds, max RSS in KiB) of one process, measured by wait4 on it alone."""
+    err = tmp_path / "stderr"
+    started = time.monotonic()
+    with err.open("wb") as err_file:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=service_env(), stdin=stdin, stdout=subprocess.DEVNULL, stderr=err_file
+        )
+    if hasattr(stdin, "close"):
+        stdin.close()  # the child holds its own end
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, err.read_text(), time.monotonic() - started, usage.ru_maxrss
+
+
+def test_ingest_dash_endless_dev_zero_pipe_is_refused_fast_with_bounded_memory(db, tmp_path):
+    ingest = [sys.executable, "manage.py", "ingest", "-"]
+    tiny = tmp_path / "tiny.bin"
+    tiny.write_bytes(bytes(range(32)) * 4)
+    with tiny.open("rb") as stdin:
+        _, _, baseline_seconds, baseline_rss = run_reaped(ingest, stdin, tmp_path)
+    zeros = subprocess.Popen(["cat", "/dev/zero"], stdout=subprocess.PIPE)
+    code, stderr, seconds, rss = run_reaped(ingest, zeros.stdout, tmp_path)
+    zeros.wait(10)  # ended by the closed pipe
+    assert code == 1
+    assert stderr == f"<stdin>: the document is {LIMIT}\nCommandError: 1 of 1 inputs failed\n"
+    # Start-up aside, refusing takes well under a second and at most the limit plus a chunk of memory.
+    assert seconds - baseline_seconds < 1.0
+    assert (rss - baseline_rss) * 1024 < 20 * MIB + 8 * MIB
+
+
+def test_ingest_and_extract_decode_cp1252_like_utf8(actors, tmp_path):
+    """A cp1252 file gives the same document and claims as its UTF-8 twin (one claim in two was lost)."""
+    text = (CORPUS / "001_f97f991389789e1e.txt").read_text(encoding="utf-8")
+    text = text.encode("cp1252", "replace").decode("cp1252")  # the Azerbaijani letters cp1252 lacks
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "cp1252").mkdir()
+    (tmp_path / "utf8" / "report.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "cp1252" / "report.txt").write_bytes(text.encode("cp1252"))
+    assert run("ingest", str(tmp_path / "cp1252")) == (
+        "Documents: 1 new, 0 already known, 0 failed. Claims created: 384.\n"
+    )
+    assert Document.objects.get().input_flags == ["decoded_cp1252"]
+    assert run("ingest", str(tmp_path / "utf8")) == "Documents: 0 new, 1 already known, 0 failed. Claims created: 0.\n"
+    claims = {}
+    for name in ("utf8", "cp1252"):
+        out = StringIO()
+        call_command("extract", str(tmp_path / name), stdout=out, stderr=StringIO())
+        claims[name] = out.getvalue()
+    assert claims["cp1252"] == claims["utf8"]
+    assert len(claims["utf8"].splitlines()) == 384
+
+
+def test_ingest_and_extract_read_utf16_without_bom(actors, tmp_path):
+    """Refused as binary by ingest, extracted by extract, before: now both read it."""
+    path = tmp_path / "report.txt"
+    path.write_bytes((CORPUS / "000_d8d09dd0182ca9c2.txt").read_text(encoding="utf-8").encode("utf-16-le"))
+    assert run("ingest", str(path)) == "Documents: 1 new, 0 already known, 0 failed. Claims created: 20.\n"
+    assert Document.objects.get().input_flags == ["decoded_utf_16_le"]
+    out = StringIO()
+    call_command("extract", str(path), stdout=out, stderr=StringIO())
+    assert len(out.getvalue().splitlines()) == 20
+
+
+REGISTRY_FAULTS = [
+    (b'[{"name": "X"', "not valid JSON: Expecting ',' delimiter at line 1, column 14"),
+    (b'[{"name": 5}]', "actor #1 has no name (a non-empty string)"),
+    (b'"actors"', "the registry must be a JSON list of actors, or an object with an 'actors' list"),
+    (b'{"actors": "x"}', "'actors' must be a JSON list of actors"),
+    (b'["Armenia"]', "actor #1 is not an object"),
+    (b"\xff[]", "not UTF-8 text (byte 0)"),
+]
+
+
+@pytest.mark.parametrize(("content", "fault"), REGISTRY_FAULTS)
+def test_malformed_registry_is_one_line_from_extract_and_load_actors(db, tmp_path, content, fault):
+    registry = tmp_path / "actors.json"
+    registry.write_bytes(content)
+    document = CORPUS / "000_d8d09dd0182ca9c2.txt"
+    for command in (["extract", str(document), "--registry", str(registry)], ["load_actors", str(registry)]):
+        with pytest.raises(CommandError) as error:
+            run(*command)
+        assert str(error.value) == f"{registry}: {fault}"
+
+
+def test_missing_registry_is_one_line_from_extract_and_load_actors(db, tmp_path):
+    registry = tmp_path / "none.json"
+    for command in (["extract", str(CORPUS), "--registry", str(registry)], ["load_actors", str(registry)]):
+        with pytest.raises(CommandError) as error:
+            run(*command)
+        assert str(error.value) == f"{registry}: cannot read: No such file or directory"

@@ -67,16 +67,42 @@ def test_document_ingest_bad_input_is_refused(db, raw, message):
 
 
 def test_document_ingest_invalid_utf8_is_kept_and_flagged(two_sides):
-    result = services.document_ingest(raw=SAMPLE.encode() + b"The \xff\xfe end.\n")
-    assert "invalid_utf8" in result.document.input_flags
-    assert "\ufffd" in result.document.text
+    # UTF-8 (the curly apostrophe) with one byte that is not: only that byte is replaced.
+    raw = SAMPLE.encode() + "Zenda\u2019s mayor: \xff.\n".encode().replace(b"\xc3\xbf", b"\xff")
+    result = services.document_ingest(raw=raw)
+    assert result.document.input_flags == ["invalid_utf8"]
+    assert result.document.text == SAMPLE + "Zenda\u2019s mayor: \ufffd.\n"
+
+
+def test_document_ingest_cp1252_is_decoded_and_flagged(two_sides):
+    result = services.document_ingest(raw=SAMPLE.replace("Zenda", "Zénda").encode("cp1252"))
+    assert result.document.input_flags == ["decoded_cp1252"]
+    assert result.document.text == SAMPLE.replace("Zenda", "Zénda")
+
+
+def test_document_ingest_lone_surrogates_are_replaced_and_flagged(two_sides):
+    """A str from JSON may hold "\\ud800": stored with U+FFFD, not a UnicodeEncodeError."""
+    result = services.document_ingest(
+        raw=SAMPLE + "Borduria said \ud800 nothing.\n", source_name="caf\udce9.txt", title="T\ud83d"
+    )
+    document = Document.objects.get(pk=result.document.pk)
+    assert document.text == SAMPLE + "Borduria said \ufffd nothing.\n"
+    assert document.input_flags == ["surrogates_replaced"]
+    assert (document.source_name, document.title) == ("caf\ufffd.txt", "T\ufffd")
 
 
 @override_settings(CLAIMDESK_MAX_DOCUMENT_BYTES=1000)
 def test_document_ingest_oversized_is_refused(db):
     with pytest.raises(services.IngestError) as error:
         services.document_ingest(raw=b"word " * 300)
-    assert str(error.value) == "the document is 1.5 kB, over the 1.0 kB limit (CLAIMDESK_MAX_DOCUMENT_BYTES)"
+    assert str(error.value) == "the document is 1500 bytes, over the limit of 1000 bytes (CLAIMDESK_MAX_DOCUMENT_BYTES)"
+
+
+@override_settings(CLAIMDESK_MAX_DOCUMENT_BYTES=20 * 1024 * 1024)
+def test_document_ingest_oversized_is_reported_in_mib(db):
+    with pytest.raises(services.IngestError) as error:
+        services.document_ingest(raw=b"w" * (21 * 1024 * 1024))
+    assert str(error.value) == "the document is 21 MiB, over the limit of 20 MiB (CLAIMDESK_MAX_DOCUMENT_BYTES)"
 
 
 def test_document_extract_engine_failure_marks_failed_without_claims(two_sides, monkeypatch):

@@ -70,14 +70,16 @@ def test_a_deleted_event_is_found(reviewed):
     tamper("DELETE FROM review_auditevent WHERE id = %s", [event.pk])
     following = AuditEvent.objects.get(claim=reviewed, seq=3)
     assert verify().endswith(
-        f"claim:{reviewed.pk} #2 (event {following.pk}): expected event #2 here, found #3 (an event was removed or reordered)"
+        f"claim:{reviewed.pk} #2 (event {following.pk}): "
+        "expected event #2 here, found #3 (an event was removed or reordered)"
     )
 
 
 def test_a_deleted_last_event_is_found(reviewed):
     tamper("DELETE FROM review_auditevent WHERE claim_id = %s AND seq = 4", [reviewed.pk])
     assert verify().endswith(
-        f"claim:{reviewed.pk} #4 (a missing event): the chain ends at #3 but the claim is at version 4 (events were removed)"
+        f"claim:{reviewed.pk} #4 (a missing event): "
+        "the chain ends at #3 but the claim is at version 4 (events were removed)"
     )
 
 

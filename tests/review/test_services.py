@@ -295,7 +295,8 @@ def test_one_pending_proposal_at_a_time(claim, analyst, other_analyst):
     with pytest.raises(ValidationError) as error:
         propose(claim, other_analyst, "unverified")
     assert error.value.messages == [
-        "A verdict proposed by ana (unverified) is already waiting for approval; an editor approves or rejects it first."
+        "A verdict proposed by ana (unverified) is already waiting for approval; "
+        "an editor approves or rejects it first."
     ]
 
 

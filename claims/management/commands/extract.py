@@ -1,24 +1,56 @@
-import sys
+import json
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.extraction.cli import run_cli
+from claims.extraction import Registry, RegistryError, extract, read_registry_file
+from claims.extraction.records import claim_to_record, id_prefix_for
+from claims.reading import IngestError, InputBatch, document_text
 
 
 class Command(BaseCommand):
-    help = "Print the claims the engine finds in FILEs, one JSON object a line, without touching the database."
+    help = (
+        "Print the claims the engine finds in documents (files, directories, or - for stdin), "
+        "one JSON object a line, without touching the database."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+")
+        parser.add_argument("paths", nargs="+", help="files, directories (read recursively) or - for stdin")
         parser.add_argument(
             "--registry",
             default=str(settings.CLAIMDESK_REGISTRY_PATH),
             help="actor registry JSON (default: the registry the demo loads)",
         )
 
-    def handle(self, *args, files, registry, **options):
+    def handle(self, *args, paths, registry, **options):
         try:
-            run_cli(files, registry, sys.stdout)
-        except OSError as exc:
-            raise CommandError(f"{exc.filename}: {exc.strerror}") from exc
+            actors = Registry.from_data(read_registry_file(registry))
+        except RegistryError as exc:
+            raise CommandError(str(exc)) from exc
+        # The same reading, limits and messages as `ingest`.
+        batch = InputBatch(
+            paths,
+            error=lambda line: self.stderr.write(self.style.ERROR(line)),
+            warning=lambda line: self.stderr.write(self.style.WARNING(line)),
+        )
+        documents = claims = 0
+        for source, raw in batch:
+            try:
+                text = document_text(raw).text
+            except IngestError as exc:
+                batch.fail(source, exc)
+                continue
+            documents += 1
+            claims += self._write_claims(text, actors, doc=os.path.basename(source.name))
+        skipped = f", {batch.skipped} skipped" if batch.skipped else ""
+        self.stderr.write(f"Documents: {documents} read, {batch.failed} failed{skipped}. Claims found: {claims}.")
+        if batch.failed:
+            raise CommandError(batch.failure_summary())
+
+    def _write_claims(self, text: str, actors: Registry, *, doc: str) -> int:
+        prefix = id_prefix_for(doc)
+        found = extract(text, actors)
+        for claim in found:
+            self.stdout.write(json.dumps(claim_to_record(claim, doc=doc, id_prefix=prefix), ensure_ascii=False))
+        return len(found)

@@ -1,12 +1,13 @@
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
+from tqdm.contrib.logging import logging_redirect_tqdm
 
 from claims.models import Claim, Document
+from claims.reading import InputBatch
 from claims.services import ConflictError, IngestError, conflict_resolve, document_ingest
 
 
@@ -15,6 +16,7 @@ class Summary:
     new: int = 0
     known: int = 0
     failed: int = 0
+    skipped: int = 0
     deferred: int = 0
 
 
@@ -35,32 +37,41 @@ class Command(BaseCommand):
             target = conflict_resolve(slug=conflict)
         except ConflictError as exc:
             raise CommandError(str(exc)) from exc
-        sources = list(_expand(paths))
+        batch = InputBatch(
+            paths,
+            error=lambda line: self._note(self.style.ERROR(line)),
+            warning=lambda line: self._note(self.style.WARNING(line)),
+        )
         summary, created = Summary(), []
-        bar = tqdm(sources, desc="Ingesting", unit="file", disable=len(sources) < 2 or verbosity == 0, file=sys.stderr)
-        for name, read in bar:
-            try:
-                result = document_ingest(raw=read(), source_name=name, publisher=publisher, conflict=target)
-            except (OSError, IngestError) as exc:
-                summary.failed += 1
-                self._note(self.style.ERROR(f"{name}: {_reason(exc)}"))
-                continue
-            if not result.created:
-                summary.known += 1
-                continue
-            summary.new += 1
-            created.append(result.document.pk)
-            if result.queued is False:
-                summary.deferred += 1
-                self._note(
-                    self.style.WARNING(f"{name}: stored; the broker is unreachable, extraction is queued for later")
-                )
+        show = len(batch.sources) >= 2 and verbosity > 0
+        bar = tqdm(total=len(batch.sources), desc="Ingesting", unit="file", disable=not show, file=sys.stderr)
+        batch.progress = bar.update
+        with logging_redirect_tqdm():  # lines logged by tasks run in-process go above the bar
+            for source, raw in batch:
+                try:
+                    result = document_ingest(raw=raw, source_name=source.name, publisher=publisher, conflict=target)
+                except IngestError as exc:
+                    batch.fail(source, exc)
+                    continue
+                self._count(source, result, summary, created)
         bar.close()
         if wait and created:
             self._wait(created, timeout)
+        summary.failed, summary.skipped = batch.failed, batch.skipped
         self._report(summary, created)
-        if summary.failed:
-            raise CommandError(f"{summary.failed} of {len(sources)} inputs failed")
+        if batch.failed:
+            raise CommandError(batch.failure_summary())
+
+    def _count(self, source, result, summary, created):
+        if not result.created:
+            summary.known += 1
+            return
+        summary.new += 1
+        created.append(result.document.pk)
+        if result.queued is False:
+            summary.deferred += 1
+            message = f"{source.name}: stored; the broker is unreachable, extraction is queued for later"
+            self._note(self.style.WARNING(message))
 
     def _note(self, message: str) -> None:
         """A line on stderr that does not break the progress bar."""
@@ -85,35 +96,12 @@ class Command(BaseCommand):
         claims = Claim.objects.filter(document__in=created).count() if created else 0
         failed_extractions = Document.objects.filter(pk__in=created, status=Document.Status.FAILED).count()
         line = (
-            f"Documents: {summary.new} new, {summary.known} already known, {summary.failed} failed. "
-            f"Claims created: {claims}."
+            f"Documents: {summary.new} new, {summary.known} already known, {summary.failed} failed"
+            + (f", {summary.skipped} skipped" if summary.skipped else "")
+            + f". Claims created: {claims}."
         )
         if failed_extractions:
             line += f" Extraction failed for {failed_extractions} documents (see the admin)."
         if summary.deferred:
             line += f" {summary.deferred} documents wait for the broker."
         self.stdout.write(line)
-
-
-def _expand(paths):
-    """(name, reader) for each input; directories are read recursively, sorted."""
-    for raw in paths:
-        if raw == "-":
-            yield "<stdin>", sys.stdin.buffer.read
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
-                yield str(child), child.read_bytes
-        else:
-            yield str(path), path.read_bytes
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    return str(exc)
