@@ -121,7 +121,11 @@ STORAGES = {
 }
 
 # Production hardening: on unless DEBUG, each switchable for a proxy setup.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto on every request
+# and strips any value a client sent, TRUST_X_FORWARDED_PROTO=1 lets Django
+# see those requests as HTTPS. Off by default: without such a proxy, any
+# client could claim HTTPS by sending the header itself.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO") else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)

@@ -32,6 +32,20 @@ def get(url: str) -> tuple[int, bytes]:
         return 0, b""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get_without_redirect(url: str) -> tuple[int, str | None]:
+    """Status and Location of the first response: a redirect is not followed."""
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(url, timeout=5) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")
+
+
 @pytest.fixture
 def production_env(broker_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CELERY_BROKER_URL"}}
@@ -78,7 +92,8 @@ def test_procfile_stack_serves_requests_and_runs_tasks(actors, production_env, t
         assert status == 200
         assert b"claimdesk" in body
         assert get(f"{base}/static/admin/css/base.css")[0] == 200
-        assert get(f"{base}/admin/claims/claim/")[0] == 200  # redirected to the login page
+        status, location = get_without_redirect(f"{base}/admin/claims/claim/")
+        assert (status, location) == (302, "/admin/login/?next=/admin/claims/claim/")
 
         subprocess.run(
             [sys.executable, "manage.py", "ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt")],

@@ -57,3 +57,29 @@ def test_deploy_check_passes_with_production_env():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def _is_secure_with_forwarded_proto(**env):
+    code = (
+        "import django; django.setup(); from django.test import RequestFactory; "
+        "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "TRUST_X_FORWARDED_PROTO"},
+            **env,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_forwarded_proto_is_not_trusted_unless_configured():
+    assert _is_secure_with_forwarded_proto() == "False"
+    assert _is_secure_with_forwarded_proto(TRUST_X_FORWARDED_PROTO="1") == "True"
