@@ -283,3 +283,29 @@ class Claim(models.Model):
     @property
     def is_tagged(self) -> bool:
         return bool(self.tagger_version)
+
+
+class ClaimTombstone(models.Model):
+    """A claim that no longer exists: what incremental-sync clients delete on their side.
+
+    Written for every deleted claim row, whatever deleted it (re-extraction, an
+    admin deleting a document or a claim), by claims.signals. The claim's id is a
+    plain integer, not a key: the row it named is gone.
+    """
+
+    claim_id = models.BigIntegerField()
+    document_id = models.BigIntegerField()
+    conflict_id = models.BigIntegerField()
+    # Why it went: "reextracted" (the engine no longer finds it) or "deleted".
+    reason = models.CharField(max_length=32)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        indexes = [
+            # The tombstone feed: deletions since a point, in (deleted_at, id) order.
+            models.Index(fields=["deleted_at", "id"], name="tombstone_deleted_idx"),
+        ]
+
+    def __str__(self):
+        return f"Claim {self.claim_id} ({self.reason})"
