@@ -79,7 +79,11 @@ def prepared_database(count: int) -> tuple[str, Row]:
 
 
 def _generator_fingerprint() -> str:
-    files = [ROOT / "claims" / "generate.py", ROOT / "claims" / "management" / "commands" / "generate_claims.py"]
+    files = [
+        ROOT / "claims" / "generate.py",
+        ROOT / "review" / "generate.py",
+        ROOT / "review" / "management" / "commands" / "generate_claims.py",
+    ]
     return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()[:16]
 
 
