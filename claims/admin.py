@@ -172,7 +172,19 @@ class DocumentAdmin(admin.ModelAdmin):
         "updated_at",
         "text_preview",
     ]
-    exclude = ["text"]
+    EXTRACTION_FIELDS = [
+        "error",
+        "claim_count",
+        "extractor_version",
+        "attempts",
+        "queued_at",
+        "extraction_started_at",
+        "extraction_finished_at",
+        "input_flags",
+        "sha256",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["reextract"]
     change_form_template = "admin/claims/document/change_form.html"
     PREVIEW_CHARS = 5000
@@ -202,7 +214,11 @@ class DocumentAdmin(admin.ModelAdmin):
                 (None, {"fields": ["conflict", "pasted_text", "upload"]}),
                 ("Where it comes from", {"fields": ["title", "url", "publisher", "published_date"]}),
             ]
-        return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": ["title", "conflict", "status", "url", "publisher", "published_date", "source_name"]}),
+            ("Extraction", {"classes": ["collapse"], "fields": self.EXTRACTION_FIELDS}),
+            ("Text", {"classes": ["collapse"], "fields": ["text_preview"]}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else super().get_readonly_fields(request, obj)

@@ -202,14 +202,14 @@ def _shown(value: Any) -> str:
 
 
 def history_rows(events) -> list[tuple[AuditEvent, list[tuple[str, str | None, str]]]]:
-    """Each event with its (field, before, after) lines; before is None when there was none."""
+    """Each event with its (field, before, after) lines; before is None for a value that is new."""
     rows = []
     for event in events:
         names = [*event.after, *(name for name in event.before if name not in event.after)]
         lines = [
             (
                 name,
-                _shown(event.before.get(name)) if event.before else None,
+                _shown(event.before.get(name)) if name in event.before else None,
                 _shown(event.after.get(name)),
             )
             for name in names

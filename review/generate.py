@@ -11,6 +11,7 @@ Rows go in with claims.bulk (COPY on PostgreSQL), batch by batch.
 """
 
 import datetime
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,14 +84,15 @@ class ReviewGenerator:
     written: dict[str, int] = field(default_factory=lambda: {"evidence": 0, "verdicts": 0, "events": 0})
 
     def __post_init__(self):
-        self.scenarios, self.scenario_weights = list(SCENARIOS), list(SCENARIOS.values())
+        self.scenarios = list(SCENARIOS)
+        self.scenario_weights = list(itertools.accumulate(SCENARIOS.values()))
 
     def _prepare(self) -> None:
         # Read at the first batch, once claims.generate has added its synthetic actors.
         self.users = self.users or synthetic_reviewers()
         self.sources = self.sources or outlets(self.conflict)
         # Mostly independent outlets, as analysts look for them; some from the parties.
-        self.weights = [6 if side == THIRD_PARTY else 1 for _, _, side in self.sources]
+        self.weights = list(itertools.accumulate(6 if side == THIRD_PARTY else 1 for _, _, side in self.sources))
 
     def __call__(self, claims: list[dict]) -> Callable[[], None]:
         """Set each chosen claim's version and review state; returns the writer of its rows."""
@@ -118,13 +120,12 @@ class ReviewGenerator:
         return write
 
     def _plan(self, row: dict) -> "_Plan":
-        count = self.rng.choices([1, 2, 3], weights=[70, 25, 5])[0]
+        count = self.rng.choices((1, 2, 3), cum_weights=(80, 97, 100))[0]
         items = []
-        for _ in range(count):
-            name, actor_id, side = self.rng.choices(self.sources, weights=self.weights)[0]
+        for name, actor_id, side in self.rng.choices(self.sources, cum_weights=self.weights, k=count):
             independent = side == THIRD_PARTY and actor_id != row["claimant_id"]
             items.append((name, actor_id, independent, self.rng.choice(RELATIONS)))
-        scenario = self.rng.choices(self.scenarios, weights=self.scenario_weights)[0]
+        scenario = self.rng.choices(self.scenarios, cum_weights=self.scenario_weights)[0]
         decisions = ["unverified"]
         if any(independent and relation == "supports" for _, _, independent, relation in items):
             decisions.append("confirmed")
