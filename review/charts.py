@@ -1,0 +1,119 @@
+"""Charts for the workspace's dashboard, drawn on the server as inline SVG.
+
+Every label and value goes through Django's escaping (format_html), so a
+claimant or side named with markup is shown as text. No JavaScript, no CDN.
+"""
+
+from collections.abc import Sequence
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+# Colour per series name; anything else takes the next of the fallbacks.
+COLOURS = {
+    "unreviewed": "#9aa5b1",
+    "proposed": "#e0a100",
+    "approved": "#2f855a",
+    "rejected": "#c53030",
+    "confirmed": "#2f855a",
+    "denied": "#c53030",
+    "unverified": "#718096",
+    "third_party": "#718096",
+}
+FALLBACK = ("#2b6cb0", "#b7791f", "#805ad5", "#d53f8c", "#319795", "#4a5568")
+
+
+def colour(name: str, index: int) -> str:
+    return COLOURS.get(name, FALLBACK[index % len(FALLBACK)])
+
+
+def hbars(rows: Sequence[tuple[str, int, str]], *, title: str, width: int = 520, label_w: int = 170) -> SafeString:
+    """Horizontal bars: (label, value, series name for the colour), with the value written beside each."""
+    bar_h, gap = 22, 8
+    height = max(1, len(rows)) * (bar_h + gap) + gap
+    top = max((value for _, value, _ in rows), default=0) or 1
+    room = width - label_w - 90
+    bars = format_html_join(
+        "",
+        '<g><text x="{}" y="{}" text-anchor="end" class="label">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
+        '<text x="{}" y="{}" class="value">{}</text></g>',
+        (
+            (
+                label_w - 8, y + bar_h - 6, label,
+                label_w, y, max(1, round(room * value / top)), bar_h, colour(series, i), label, f"{value:,}",
+                label_w + max(1, round(room * value / top)) + 6, y + bar_h - 6, f"{value:,}",
+            )
+            for i, (label, value, series) in enumerate(rows)
+            for y in [gap + i * (bar_h + gap)]
+        ),
+    )  # fmt: skip
+    return _svg(title, width, height, bars)
+
+
+def stacked_columns(
+    days: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]], *, title: str, width: int = 520
+) -> SafeString:
+    """Columns per day, stacked by series: (series name, label, one value per day), with a legend."""
+    plot_h, left, bottom, legend_h = 150, 36, 22, 22
+    height = legend_h + plot_h + bottom
+    totals = [sum(values[i] for _, _, values in series) for i in range(len(days))]
+    top = max(totals, default=0) or 1
+    step = (width - left - 8) / max(1, len(days))
+    col_w = max(2.0, step * 0.7)
+    parts = [_legend(series), _axis(left, legend_h, plot_h, top, width)]
+    for i, day in enumerate(days):
+        x = left + i * step + (step - col_w) / 2
+        base = legend_h + plot_h
+        for k, (name, label, values) in enumerate(series):
+            h = plot_h * values[i] / top
+            if values[i]:
+                parts.append(
+                    format_html(
+                        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                        "<title>{}, {}: {}</title></rect>",
+                        f"{x:.1f}", f"{base - h:.1f}", f"{col_w:.1f}", f"{h:.1f}",
+                        colour(name, k), day, label, values[i],
+                    )
+                )  # fmt: skip
+            base -= h
+    for i in _tick_indexes(len(days)):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>',
+                f"{left + i * step + step / 2:.1f}", height - 6, days[i][5:],
+            )
+        )  # fmt: skip
+    return _svg(title, width, height, mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output
+
+
+def _legend(series) -> SafeString:
+    return format_html_join(
+        "",
+        '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect><text x="{}" y="15" class="legend">{}</text>',
+        ((40 + k * 130, colour(name, k), 56 + k * 130, label) for k, (name, label, _) in enumerate(series)),
+    )
+
+
+def _axis(left: int, top_y: int, plot_h: int, top: int, width: int) -> SafeString:
+    return format_html(
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"></line>'
+        '<text x="{}" y="{}" text-anchor="end" class="tick">{}</text>'
+        '<text x="{}" y="{}" text-anchor="end" class="tick">0</text>',
+        left, top_y + plot_h, width - 8, top_y + plot_h, left - 4, top_y + 10, f"{top:,}", left - 4, top_y + plot_h,
+    )  # fmt: skip
+
+
+def _tick_indexes(n: int) -> list[int]:
+    if n <= 1:
+        return list(range(n))
+    every = max(1, n // 6)
+    return sorted({*range(0, n, every), n - 1})
+
+
+def _svg(title: str, width: int, height: int, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg class="chart" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
+        width, height, width, height, title, body,
+    )  # fmt: skip
