@@ -4,6 +4,7 @@ Every label and value goes through Django's escaping (format_html), so a
 claimant or side named with markup is shown as text. No JavaScript, no CDN.
 """
 
+import datetime
 from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
@@ -23,32 +24,51 @@ COLOURS = {
 FALLBACK = ("#2b6cb0", "#b7791f", "#805ad5", "#d53f8c", "#319795", "#4a5568")
 
 
+def days_between(first: str, last: str) -> list[str]:
+    """Every ISO day from first to last, both included."""
+    start, end = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    return [(start + datetime.timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+
+
 def colour(name: str, index: int) -> str:
     return COLOURS.get(name, FALLBACK[index % len(FALLBACK)])
 
 
-def hbars(rows: Sequence[tuple[str, int, str]], *, title: str, width: int = 520, label_w: int = 170) -> SafeString:
-    """Horizontal bars: (label, value, series name for the colour), with the value written beside each."""
+def hbars(
+    rows: Sequence[tuple[str, int, int | None]], *, title: str, width: int = 520, label_w: int = 170, unit: str = ""
+) -> SafeString:
+    """Horizontal bars: (label, value, part). A part (denied claims, say) is drawn in red inside its bar.
+
+    Without parts each bar takes its label's colour (COLOURS by the lower-cased label).
+    """
     bar_h, gap = 22, 8
     height = max(1, len(rows)) * (bar_h + gap) + gap
     top = max((value for _, value, _ in rows), default=0) or 1
-    room = width - label_w - 90
-    bars = format_html_join(
-        "",
-        '<g><text x="{}" y="{}" text-anchor="end" class="label">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-        '<text x="{}" y="{}" class="value">{}</text></g>',
-        (
-            (
-                label_w - 8, y + bar_h - 6, label,
-                label_w, y, max(1, round(room * value / top)), bar_h, colour(series, i), label, f"{value:,}",
-                label_w + max(1, round(room * value / top)) + 6, y + bar_h - 6, f"{value:,}",
+    room = width - label_w - 120
+    parts = []
+    for i, (label, value, part) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        length = max(1, round(room * value / top))
+        fill = COLOURS.get(label.lower(), FALLBACK[0]) if part is None else "#9fb3c8"
+        note = f"{value:,}" if part is None else f"{value:,} · {round(100 * part / value) if value else 0}% {unit}"
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" class="label">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
+                label_w - 8, y + bar_h - 6, label, label_w, y, length, bar_h, fill, label, note,
             )
-            for i, (label, value, series) in enumerate(rows)
-            for y in [gap + i * (bar_h + gap)]
-        ),
-    )  # fmt: skip
-    return _svg(title, width, height, bars)
+        )  # fmt: skip
+        if part:
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                    label_w, y, max(1, round(room * part / top)), bar_h, COLOURS["denied"],
+                )
+            )  # fmt: skip
+        parts.append(
+            format_html('<text x="{}" y="{}" class="value">{}</text>', label_w + length + 6, y + bar_h - 6, note)
+        )
+    return _svg(title, width, height, mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output
 
 
 def stacked_columns(
@@ -60,7 +80,7 @@ def stacked_columns(
     totals = [sum(values[i] for _, _, values in series) for i in range(len(days))]
     top = max(totals, default=0) or 1
     step = (width - left - 8) / max(1, len(days))
-    col_w = max(2.0, step * 0.7)
+    col_w = min(28.0, max(2.0, step * 0.7))
     parts = [_legend(series), _axis(left, legend_h, plot_h, top, width)]
     for i, day in enumerate(days):
         x = left + i * step + (step - col_w) / 2
@@ -88,10 +108,14 @@ def stacked_columns(
 
 
 def _legend(series) -> SafeString:
+    items, x = [], 40
+    for k, (name, label, _) in enumerate(series):
+        items.append((x, colour(name, k), x + 16, label))
+        x += 16 + 7 * len(label) + 18  # about 7 px a character at 12 px
     return format_html_join(
         "",
         '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect><text x="{}" y="15" class="legend">{}</text>',
-        ((40 + k * 130, colour(name, k), 56 + k * 130, label) for k, (name, label, _) in enumerate(series)),
+        items,
     )
 
 

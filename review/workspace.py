@@ -250,6 +250,7 @@ def _figures(allowed: set[int] | None) -> dict:
             .values_list("event_date", "side")
             .annotate(n=Count("id"))
         ]
+    today = timezone.now().date()
     since = timezone.now() - datetime.timedelta(days=DAYS_SHOWN - 1)
     decided = (
         verdicts.filter(decided_at__gte=since, state__in=[Verdict.State.APPROVED, Verdict.State.SUPERSEDED])
@@ -266,8 +267,11 @@ def _figures(allowed: set[int] | None) -> dict:
     return {
         "by_state": {state: by_state.get(state, 0) for state in ReviewState.values},
         "last_event_day": last.isoformat() if last else None,
+        "side_days": [first.isoformat(), last.isoformat()] if last else [],
+        "decided_from": (today - datetime.timedelta(days=DAYS_SHOWN - 1)).isoformat(),
+        "decided_to": today.isoformat(),
         "per_side": per_side,
         "decided": [(day.isoformat(), decision, n) for day, decision, n in decided],
         "busiest": [(name, n, denied) for name, n, denied in busiest],
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "computed_at": timezone.now().strftime("%Y-%m-%d %H:%M"),
     }

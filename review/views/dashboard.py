@@ -34,16 +34,13 @@ def _side_labels(user) -> dict[str, str]:
 
 
 def _charts(figures: dict, side_labels: dict[str, str]) -> dict:
-    states = [(label, figures["by_state"][value], value) for value, label in ReviewState.choices]
-    decided_days = sorted({day for day, _, _ in figures["decided"]})
+    states = [(label, figures["by_state"][value], None) for value, label in ReviewState.choices]
+    decided_days = charts.days_between(figures["decided_from"], figures["decided_to"])
     decided = {(day, decision): n for day, decision, n in figures["decided"]}
-    side_days = sorted({day for day, _, _ in figures["per_side"]})
+    side_days = charts.days_between(*figures["side_days"]) if figures["side_days"] else []
     per_side = {(day, side): n for day, side, n in figures["per_side"]}
     sides = sorted({side for _, side, _ in figures["per_side"]}, key=lambda s: (s == "third_party", s))
-    busiest = [
-        (f"{name} ({round(100 * denied / n) if n else 0}% denied)", n, "claimant")
-        for name, n, denied in figures["busiest"]
-    ]
+    busiest = [(name, n, denied) for name, n, denied in figures["busiest"]]
     return {
         "states": charts.hbars(states, title="Claims by review state"),
         "decided": charts.stacked_columns(
@@ -63,6 +60,6 @@ def _charts(figures: dict, side_labels: dict[str, str]) -> dict:
             title="Claims per event day by side",
         ),
         "busiest": charts.hbars(
-            busiest, title="Busiest claimants and their share of denied claims", width=620, label_w=330
+            busiest, title="Busiest claimants and their share of denied claims", width=620, label_w=220, unit="denied"
         ),
     }

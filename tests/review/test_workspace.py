@@ -372,7 +372,8 @@ def test_workspace_dashboard_figures_and_escaped_charts(client, conflict, analys
     assert figures["decided"] == [(today, "denied", 1)]
     html = page.content.decode()
     assert "<script>x</script>" not in html
-    assert "&lt;script&gt;x&lt;/script&gt; Agency (25% denied)" in html
+    assert "&lt;script&gt;x&lt;/script&gt; Agency</text>" in html
+    assert "4 · 25% denied</text>" in html
     assert len(re.findall(r'<svg class="chart"', html)) == 4
 
 
