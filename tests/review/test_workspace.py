@@ -441,3 +441,19 @@ def test_workspace_today_counts_are_the_users_own(client, story, analyst, other_
     page = _login(client, analyst).get(reverse("review:queue"))
     assert page.context["today"] == {"proposed": 1, "decided": 0, "evidence": 1, "corrected": 1}
     assert AuditEvent.objects.filter(username="bo").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("proposals", [1, 5])
+def test_workspace_approvals_and_document_query_counts_are_fixed(
+    client, conflict, analyst, editor, proposals, django_assert_num_queries
+):
+    document = DocumentFactory(conflict=conflict)
+    for _ in range(proposals):
+        claim = ClaimFactory(document=document, responds_to=ClaimFactory(document=document))
+        services.verdict_propose(claim=claim, user=analyst, decision="unverified", rationale="-", expected_version=0)
+    _login(client, editor)
+    with django_assert_num_queries(7):
+        assert len(client.get(reverse("review:approvals")).context["proposals"]) == proposals
+    with django_assert_num_queries(8):
+        assert len(client.get(reverse("review:document", args=[document.pk])).context["page"]) == 2 * proposals
