@@ -76,3 +76,11 @@ def next_url(request) -> str:
     """/review/next/ with the filters the analyst last asked the queue for."""
     filters = request.session.get(QUEUE_SESSION_KEY) or {}
     return reverse("review:next") + (f"?{urlencode(filters)}" if filters else "")
+
+
+def label_sides(claims, labels: dict[str, str]):
+    """Give each claim `side_shown`: its side's name for people ("Northland", "third party")."""
+    for claim in claims:
+        if claim is not None:
+            claim.side_shown = labels.get(claim.side) or claim.side.replace("_", " ")
+    return claims

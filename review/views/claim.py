@@ -18,6 +18,7 @@ from review.views import (
     EDITOR_PERMISSION,
     editor_required,
     error_text,
+    label_sides,
     next_url,
     reviewer_required,
     visible_claim,
@@ -67,6 +68,8 @@ def review(request, pk: int):
         "today_date": datetime.date.today(),
         "document_url": claim_place_url(claim),
     }
+    sides = {slug: claim.conflict.side_label(slug) for slug in (*claim.conflict.parties, THIRD_PARTY)}
+    label_sides([claim.responds_to, *context["answers"], *context["related"]], sides)
     return TemplateResponse(request, "review/claim.html", context)
 
 

@@ -7,9 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from claims.enums import THIRD_PARTY
 from claims.models import Claim
 from claims.selectors import claims_visible_to, documents_visible_to
-from review.views import reviewer_required
+from review.views import label_sides, reviewer_required
 
 PER_PAGE = 50
 
@@ -30,6 +31,8 @@ def document(request, pk: int):
         .order_by("start", "id")
     )  # fmt: skip
     page = Paginator(claims, PER_PAGE).get_page(request.GET.get("page"))
+    sides = {slug: doc.conflict.side_label(slug) for slug in (*doc.conflict.parties, THIRD_PARTY)}
+    label_sides(page.object_list, sides)
     return TemplateResponse(request, "review/document.html", {"document": doc, "page": page})
 
 

@@ -10,7 +10,7 @@ from claims.enums import THIRD_PARTY, ClaimType
 from claims.models import Actor, Conflict
 from claims.selectors import visible_conflict_ids
 from review import selectors, workspace
-from review.views import QUEUE_SESSION_KEY, editor_required, queue_filters, reviewer_required
+from review.views import QUEUE_SESSION_KEY, editor_required, label_sides, queue_filters, reviewer_required
 
 PAGE_SIZE = 25
 
@@ -69,6 +69,8 @@ def queue(request):
         offset = (page - 1) * PAGE_SIZE
         claims = list(waiting[offset : offset + PAGE_SIZE + 1])
         has_more, claims = len(claims) > PAGE_SIZE, claims[:PAGE_SIZE]
+    sides = _sides(request.user)
+    label_sides(claims, dict(sides))
     context = {
         "filters": filters,
         "errors": filterset.errors if not filterset.is_valid() else {},
@@ -76,7 +78,7 @@ def queue(request):
         "page": page,
         "has_more": has_more,
         "types": ClaimType.choices,
-        "sides": _sides(request.user),
+        "sides": sides,
         "actors": list(Actor.objects.order_by("name").values_list("pk", "name")),
         "today": workspace.counts_today(request.user),
     }

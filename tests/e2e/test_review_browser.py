@@ -61,6 +61,8 @@ def _claim_id(page) -> int:
 
 
 def _shoot(page, name: str) -> Path:
+    """Save a full-page screenshot; the page must fit 1280 px without horizontal scrolling."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -78,18 +80,24 @@ def test_review_workspace_in_a_browser(browser, live_server, actors):
     bo = _signed_in(browser, live_server, "bo")
 
     # The queue: filters on the left, waiting claims on the right.
-    ana.goto(f"{live_server.url}/review/queue/?claim_type=attack")
-    waiting = ana.locator("#queue-list tbody tr")
-    assert waiting.count() >= 1
+    ana.goto(f"{live_server.url}/review/queue/")
+    assert ana.locator("#queue-list tbody tr").count() == Claim.objects.count()
     _shoot(ana, "queue")
 
     # Both analysts take "review next" with the same filters: each gets a claim of their own.
+    ana.select_option("#queue-form select[name=claim_type]", "materiel")
     ana.click("#queue-next")
     ana.wait_for_url("**/review/claims/*/")
-    bo.goto(f"{live_server.url}/review/next/?claim_type=attack")
+    bo.goto(f"{live_server.url}/review/next/?claim_type=materiel")
     bo.wait_for_url("**/review/claims/*/")
     mine, theirs = _claim_id(ana), _claim_id(bo)
     assert mine != theirs
+    # The first materiel claim is the F-16 claim, and its answer (Turkey's denial) is suggested as evidence.
+    assert Claim.objects.get(pk=theirs).responds_to_id == mine
+    assert ana.locator(".suggestions li").count() == 1
+    bo.goto(f"{live_server.url}/review/next/")  # bo widens the filters: still not ana's claim
+    theirs = _claim_id(bo)
+    assert theirs != mine
     leases = dict(Reservation.objects.values_list("claim_id", "user__username"))
     assert leases == {mine: "ana", theirs: "bo"}
     assert "Reserved for you" in ana.inner_text("#lease")
@@ -130,6 +138,7 @@ def test_review_workspace_in_a_browser(browser, live_server, actors):
     assert (verdict.decision, verdict.state, verdict.proposed_by.username) == ("confirmed", "proposed", "ana")
     # From the queue the analyst goes straight on, to a claim that is nobody else's.
     assert _claim_id(ana) not in (mine, theirs)
+    assert Claim.objects.get(pk=_claim_id(ana)).claim_type == "materiel"
     assert "1</b> proposed" in ana.inner_html("#today-counts")
 
     # The editor approves from the approval queue.
@@ -137,6 +146,7 @@ def test_review_workspace_in_a_browser(browser, live_server, actors):
     ed.goto(f"{live_server.url}/review/approvals/")
     row = ed.locator(f"#approval-list tr[data-verdict='{verdict.pk}']")
     assert "Confirmed" in row.inner_text()
+    assert ed.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     row.locator("button:has-text('Approve')").click()
     ed.wait_for_selector(".message.success")
     verdict.refresh_from_db()
