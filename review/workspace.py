@@ -10,17 +10,17 @@ a claim is never handed to two analysts.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from claims.enums import ReviewState
 from claims.extraction.sentences import sentence_spans
-from claims.filters import text_search
 from claims.models import ActorMembership, Claim, Document
 from claims.selectors import visible_conflict_ids
 from review.models import AuditEvent, Reservation, Verdict
@@ -29,6 +29,10 @@ LEASE = datetime.timedelta(minutes=15)
 # How many locked-but-taken candidates "review next" steps over before giving up.
 ATTEMPTS = 5
 RELATED_LIMIT = 8
+# Claims of the same days looked at for related ones, at most (the event-date index, in order).
+WINDOW_LIMIT = 1000
+# Share of words two quotes have in common (of all the words of both) to count as the same wording.
+WORDING_OVERLAP = 0.6
 # Claims an analyst skipped, passed over by their "review next" until they fall out of this memory.
 SKIP_MEMORY = 50
 CONTEXT_SENTENCES = 2
@@ -181,27 +185,28 @@ def claimant_registered(claim: Claim) -> bool | None:
 def related_claims(claim: Claim, *, visible: QuerySet) -> list[Claim]:
     """Other claims about the same event, from any document and any source.
 
-    Same or adjacent event date, and either a place in common or the same
-    wording (every word of the quote, by the text-search index). Two bounded
-    queries on the event-date index, at most RELATED_LIMIT claims each.
+    Same or adjacent event date, and either a place in common (tested in
+    SQL) or nearly the same wording (WORDING_OVERLAP of the quotes' words
+    shared): one pass over at most WINDOW_LIMIT claims of those days, in the
+    event-date index's order; the chosen few are then fetched whole.
     """
     if claim.event_date is None:
         return []
     days = (claim.event_date - datetime.timedelta(days=1), claim.event_date + datetime.timedelta(days=1))
-    window = (
-        visible.filter(event_date__range=days)
-        .exclude(pk=claim.pk)
-        .select_related("claimant")
-        .order_by("event_date", "-id")
-    )
-    found: dict[int, Claim] = {}
-    if claim.locations:
-        for other in window.filter(_overlapping(claim.locations))[:RELATED_LIMIT]:
-            found[other.pk] = other
-    if claim.quote.strip():
-        for other in text_search(window, claim.quote).exclude(pk__in=list(found))[:RELATED_LIMIT]:
-            found[other.pk] = other
-    return sorted(found.values(), key=lambda other: (other.event_date, -other.pk))
+    window = visible.filter(event_date__range=days).exclude(pk=claim.pk).order_by("event_date", "-id")
+    shares_place = ExpressionWrapper(_overlapping(claim.locations), BooleanField()) if claim.locations else Value(False)
+    words = _words(claim.quote)
+    chosen: list[int] = []
+    candidates = window.annotate(shares_place=shares_place).values_list("pk", "quote", "shares_place")
+    for pk, quote, shared in candidates[:WINDOW_LIMIT]:
+        if shared or _near(words, _words(quote)):
+            chosen.append(pk)
+            if len(chosen) >= RELATED_LIMIT:
+                break
+    if not chosen:
+        return []
+    found = Claim.objects.filter(pk__in=chosen).select_related("claimant").order_by("event_date", "-id")
+    return list(found)
 
 
 def _overlapping(places: list[str]) -> Q:
@@ -212,6 +217,19 @@ def _overlapping(places: list[str]) -> Q:
     for place in places:
         match |= Q(locations__icontains=f'"{place}"')
     return match
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word.casefold() for word in _WORD.findall(text or ""))
+
+
+def _near(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) / len(mine | theirs) >= WORDING_OVERLAP
 
 
 # --- the dashboard -------------------------------------------------------------
