@@ -8,6 +8,7 @@ from rest_framework.exceptions import UnsupportedMediaType, ValidationError
 from rest_framework.response import Response
 
 from claims import reading, services
+from claims.enums import THIRD_PARTY
 from claims.extraction import RegistryError
 from claims.models import Actor, Conflict, Document
 from claims.selectors import documents_visible_to, visible_conflict_ids
@@ -171,6 +172,11 @@ class ActorViewSet(viewsets.GenericViewSet):
         conflict = Conflict.objects.filter(slug=values["conflict"]).first()
         if conflict is None:
             raise ValidationError({"conflict": [f"No conflict {values['conflict']!r}."]})
+        sides = [*conflict.parties, THIRD_PARTY]
+        if conflict.parties and values["side"] not in sides:
+            raise ValidationError(
+                {"side": [f"Side {values['side']!r} is not one of {conflict}'s: {', '.join(sides)}."]}
+            )
         record = {"name": values["name"], "side": values["side"], "aliases": values.get("aliases", [values["name"]])}
         try:
             services.actors_load(records=[record], conflict=conflict)

@@ -75,7 +75,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         "verdicts:POST": ["review.propose_verdict"],
         "deleted": ["claims.view_claim"],
     }
-    paginator = KeysetPagination(CLAIM_ORDERINGS, default="updated_at")
+    pages = KeysetPagination(CLAIM_ORDERINGS, default="updated_at")
 
     def get_queryset(self):
         return claims_visible_to(self.request.user, claim_queryset())
@@ -90,7 +90,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """Claims, a page at a time (cursor pagination, no counts); ETag / If-None-Match for cheap polls."""
         queryset = self.filter_queryset(self.get_queryset())
-        rows, next_url = self.paginator.page(queryset, request)
+        rows, next_url = self.pages.page(queryset, request)
         etag = etags.page_etag(request, rows)
         if etags.not_modified(request, etag):
             return _not_modified(etag)
