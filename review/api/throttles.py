@@ -1,5 +1,6 @@
 """Per-token rate limits: each API token (or signed-in user) has its own budget."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -12,6 +13,9 @@ class TokenRateThrottle(SimpleRateThrottle):
     """
 
     scope = "token"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # read per request: settings may change
 
     def get_cache_key(self, request, view):
         token_key = getattr(request.auth, "token_key", None)

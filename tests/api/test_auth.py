@@ -76,27 +76,19 @@ def test_read_only_client_cannot_write(api, claim):
 
 def test_each_token_is_throttled_on_its_own_with_retry_after(settings, users, claim):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
-    from rest_framework.throttling import SimpleRateThrottle
+    _, first_token = AuthToken.objects.create(user=users["api_client"], expiry=None)
+    _, second_token = AuthToken.objects.create(user=users["api_client"], expiry=None)
+    first, second = APIClient(), APIClient()
+    first.credentials(HTTP_AUTHORIZATION=f"Token {first_token}")
+    second.credentials(HTTP_AUTHORIZATION=f"Token {second_token}")
 
-    SimpleRateThrottle.THROTTLE_RATES = {"token": "3/minute"}
-    try:
-        _, first_token = AuthToken.objects.create(user=users["api_client"], expiry=None)
-        _, second_token = AuthToken.objects.create(user=users["api_client"], expiry=None)
-        first, second = APIClient(), APIClient()
-        first.credentials(HTTP_AUTHORIZATION=f"Token {first_token}")
-        second.credentials(HTTP_AUTHORIZATION=f"Token {second_token}")
+    statuses = [first.get("/api/v1/claims/").status_code for _ in range(4)]
+    throttled = first.get("/api/v1/claims/")
 
-        statuses = [first.get("/api/v1/claims/").status_code for _ in range(4)]
-        throttled = first.get("/api/v1/claims/")
-
-        assert statuses == [200, 200, 200, 429]
-        assert throttled.json()["code"] == "throttled"
-        assert 1 <= int(throttled.headers["Retry-After"]) <= 60
-        assert second.get("/api/v1/claims/").status_code == 200
-    finally:
-        from rest_framework.settings import api_settings
-
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert statuses == [200, 200, 200, 429]
+    assert throttled.json()["code"] == "throttled"
+    assert 1 <= int(throttled.headers["Retry-After"]) <= 60
+    assert second.get("/api/v1/claims/").status_code == 200
 
 
 def test_session_sign_in_serves_the_browsable_api(client, users, claim):
