@@ -89,5 +89,5 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
     def deliveries(self, request, pk=None):
         """The endpoint's delivery log, newest first: status, attempts and the last response's status."""
         endpoint = self.get_object()
-        rows, next_url = DELIVERY_PAGES.page(endpoint.deliveries.all(), request)
-        return Response({"next": next_url, "results": WebhookDeliverySerializer(rows, many=True).data})
+        rows, links = DELIVERY_PAGES.page(endpoint.deliveries.all(), request)
+        return Response({**links, "results": WebhookDeliverySerializer(rows, many=True).data})

@@ -62,8 +62,8 @@ class DocumentViewSet(viewsets.GenericViewSet):
             if wanted not in Document.Status.values:
                 raise ValidationError({"status": [f"One of {', '.join(Document.Status.values)}."]})
             documents = documents.filter(status=wanted)
-        rows, next_url = DOCUMENT_PAGES.page(documents, request)
-        return Response({"next": next_url, "results": self.get_serializer(rows, many=True).data})
+        rows, links = DOCUMENT_PAGES.page(documents, request)
+        return Response({**links, "results": self.get_serializer(rows, many=True).data})
 
     @extend_schema(responses={200: DocumentSerializer, **ERRORS(401, 403, 404, 429)})
     def retrieve(self, request, pk=None):
@@ -152,8 +152,8 @@ class ActorViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         check_parameters(request)
-        rows, next_url = ACTOR_PAGES.page(self.get_queryset(), request)
-        return Response({"next": next_url, "results": self.get_serializer(rows, many=True).data})
+        rows, links = ACTOR_PAGES.page(self.get_queryset(), request)
+        return Response({**links, "results": self.get_serializer(rows, many=True).data})
 
     @extend_schema(responses={200: ActorSerializer, **ERRORS(401, 403, 404, 429)})
     def retrieve(self, request, pk=None):

@@ -3,8 +3,9 @@
 A page is the rows after the cursor in (key, id) order, where key is the
 ordering field; the cursor is the last row's (key, id), opaque to clients.
 The default order, (updated_at, id), is the incremental-sync order: a client
-keeps following `next` and, on the last page, keeps the last `updated_at`
-it saw for its next poll (`updated_since`).
+follows `next` to the last page and keeps that page's `resume` link, the
+position after the last row it got; polling `resume` later answers only what
+changed since (or 304, unchanged, with If-None-Match).
 """
 
 import base64
@@ -61,19 +62,21 @@ class KeysetPagination:
             raise ValidationError({"page_size": [f"A page holds 1 to {MAX_PAGE_SIZE} rows."]})
         return int(raw)
 
-    def page(self, queryset: QuerySet, request) -> tuple[list, str | None]:
-        """The page's rows and the URL of the next page (None on the last one)."""
+    def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
+        """The page's rows, and its links: `next` (None on the last page) and `resume`."""
         ordering, size = self.ordering(request), self.page_size(request)
         cursor = request.query_params.get("cursor")
         if cursor:
             queryset = queryset.filter(_after(ordering, *_decode(cursor, ordering)))
         rows = list(queryset.order_by(*_order_by(ordering))[: size + 1])
-        if len(rows) <= size:
-            return rows, None
+        more = len(rows) > size
         rows = rows[:size]
-        last = rows[-1]
-        token = _encode(ordering, getattr(last, ordering.field), last.pk)
-        return rows, replace_query_param(request.build_absolute_uri(), "cursor", token)
+        here = request.build_absolute_uri()
+        resume = here
+        if rows:
+            last = rows[-1]
+            resume = replace_query_param(here, "cursor", _encode(ordering, getattr(last, ordering.field), last.pk))
+        return rows, {"next": resume if more else None, "resume": resume}
 
 
 def _order_by(ordering: Ordering) -> list:

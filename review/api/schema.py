@@ -52,6 +52,9 @@ def page_of(item) -> serializers.Serializer:
             name,
             {
                 "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
+                "resume": serializers.URLField(
+                    help_text="Where to poll later for what comes after this page (incremental sync)."
+                ),
                 "results": item(many=True),
             },
         )

@@ -90,12 +90,12 @@ class ClaimViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """Claims, a page at a time (cursor pagination, no counts); ETag / If-None-Match for cheap polls."""
         queryset = self.filter_queryset(self.get_queryset())
-        rows, next_url = self.pages.page(queryset, request)
+        rows, links = self.pages.page(queryset, request)
         etag = etags.page_etag(request, rows)
         if etags.not_modified(request, etag):
             return _not_modified(etag)
         with_related(rows, request)
-        return _with_etag({"next": next_url, "results": self.get_serializer(rows, many=True).data}, etag)
+        return _with_etag({**links, "results": self.get_serializer(rows, many=True).data}, etag)
 
     @extend_schema(
         parameters=[IF_NONE_MATCH], responses={200: ClaimSerializer, 304: NOT_MODIFIED, **ERRORS(401, 403, 404, 429)}
@@ -197,8 +197,8 @@ class ClaimViewSet(viewsets.GenericViewSet):
         since = request.query_params.get("since")
         if since:
             tombstones = tombstones.filter(deleted_at__gte=_datetime(since, "since"))
-        rows, next_url = TOMBSTONE_PAGES.page(tombstones, request)
-        return Response({"next": next_url, "results": TombstoneSerializer(rows, many=True).data})
+        rows, links = TOMBSTONE_PAGES.page(tombstones, request)
+        return Response({**links, "results": TombstoneSerializer(rows, many=True).data})
 
 
 TOMBSTONE_PAGES = KeysetPagination(orderings(("deleted_at", "datetime")), default="deleted_at")
