@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from review.api import admin as api_admin  # noqa: F401 - registers webhook endpoints and deliveries
 from review.models import AuditEvent, DismissedSuggestion, Evidence, Verdict
 
 
