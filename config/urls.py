@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
+    path("api/", include("review.api.urls")),
 ]

@@ -23,6 +23,7 @@ from claims.enums import THIRD_PARTY, ClaimType, Stance
 from claims.models import Actor, Claim
 from claims.selectors import visible_conflict_ids
 from review import selectors, services
+from review.api import admin as api_admin  # noqa: F401 - registers webhook endpoints and deliveries
 from review.filters import ReviewClaimFilter
 from review.models import AuditEvent, DismissedSuggestion, Evidence, Verdict
 

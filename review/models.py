@@ -262,3 +262,87 @@ class Reservation(models.Model):
 
     def __str__(self):
         return f"claim {self.claim_id} reserved by user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class WebhookEndpoint(models.Model):
+    """A client's URL that is told about events, signed with its secret (README, "Webhooks").
+
+    Deliveries carry only what the owner may see: events about claims and
+    documents of conflicts the owner's role and conflicts allow.
+    """
+
+    class Event(models.TextChoices):
+        CLAIM_VERDICT_APPROVED = "claim.verdict_approved", "A verdict was approved"
+        CLAIM_UPDATED = "claim.updated", "A person changed a claim (correction, evidence, verdict)"
+        DOCUMENT_EXTRACTED = "document.extracted", "A document's claims were extracted"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=2000, validators=[http_url])
+    # Kept as given: signing needs the secret itself, not a digest of it.
+    secret = models.CharField(max_length=200)
+    events = models.JSONField(default=list)
+    # The owner's switch; `disabled_at` is claimdesk's, set after repeated failures.
+    is_active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The endpoints an event goes to: active and not disabled (every emitted event).
+            models.Index(fields=["id"], condition=Q(is_active=True, disabled_at__isnull=True), name="webhook_live_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"), name="webhook_url_http"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one endpoint: every attempt's outcome is kept here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    event = models.CharField(max_length=40, choices=WebhookEndpoint.Event)
+    # The event's id, the same for every endpoint it went to: receivers deduplicate on it.
+    event_id = models.UUIDField()
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-id"]
+        indexes = [
+            # An endpoint's delivery log, newest first (admin inline, API).
+            models.Index(fields=["endpoint", "-id"], name="webhook_delivery_log_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_event_once_per_endpoint"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "delivered", "failed"]), name="webhook_delivery_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} to {self.endpoint} ({self.get_status_display().lower()})"
