@@ -170,7 +170,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    actions = ["retag"]
+    actions = ["retag", "export_claims"]  # export_claims: review.admin_exports
 
     def get_readonly_fields(self, request, obj=None):
         # Corrections go through review.services.claim_correct (review.admin).

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from review import admin_exports  # noqa: F401 - the datasets' admin, in a module of its own
 from review.models import AuditEvent, DismissedSuggestion, Evidence, Verdict
 
 
