@@ -121,11 +121,10 @@ class DatasetAdmin(admin.ModelAdmin):
     def export_view(self, request):
         """The claims changelist's filter (its query string) or selection (`ids`), exported."""
         require(request.user, "review.export_dataset", "export datasets")
-        params = changelist_filters(request.GET)
-        ids = params.pop("ids", [""])[-1]
+        params, ids = views.split_selection(changelist_filters(request.GET))
         if request.method == "POST":
             try:
-                response, dataset = views.start_export(request, params)
+                response, dataset = views.start_export(request, params, ids)
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
             else:

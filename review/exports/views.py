@@ -53,14 +53,20 @@ def _ids(raw: str) -> list[str] | None:
     return [part for part in raw.replace(" ", "").split(",") if part] if raw else None
 
 
-def start_export(request, params):
+def split_selection(query) -> tuple:
+    """The filter of a query string, and the selection (`ids=1,2,3`) it carries, if any."""
+    params = query.copy()
+    return params, params.pop("ids", [""])[-1]
+
+
+def start_export(request, params, ids: str = ""):
     """Record the export the form asks for; stream it, or send the user to its page when it is queued."""
     dataset = services.dataset_export(
         user=request.user,
         params=params,
         format=request.POST.get("format", ""),
         include_unverified=request.POST.get("include_unverified") in ("1", "on", "true"),
-        ids=_ids(request.POST.get("ids", "")),
+        ids=_ids(request.POST.get("ids") or ids),
     )
     if dataset.status == Dataset.Status.QUEUED:
         return None, dataset
@@ -73,9 +79,10 @@ def export_new(request):
     """GET: the export form for the filter in the query string (the FilterSet's names). POST: export."""
     require(request.user, "review.export_dataset", "export datasets")
     error = None
+    params, ids = split_selection(request.GET)
     if request.method == "POST":
         try:
-            response, dataset = start_export(request, request.GET)
+            response, dataset = start_export(request, params, ids)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -84,8 +91,8 @@ def export_new(request):
         request,
         "exports/new.html",
         {
-            "filters": sorted(request.GET.lists()),
-            "ids": request.GET.get("ids", ""),
+            "filters": sorted(params.lists()),
+            "ids": ids,
             "formats": Dataset.Format.choices,
             "error": error,
         },
