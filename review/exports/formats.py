@@ -7,7 +7,6 @@ claim-id order, so the same claims with the same history give the same bytes.
 
 import csv
 import datetime
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 
@@ -126,16 +125,32 @@ class Writer:
         return ""
 
 
+class _Lines(list):
+    """Rows as the csv module writes them with CRLF, kept with LF endings instead.
+
+    Written with "\r\n", the csv module quotes every cell holding a CR or an LF,
+    as PostgreSQL's COPY does; the line ends become LF, as COPY writes them
+    (review.exports.copy), so both give the same bytes.
+    """
+
+    def write(self, line: str) -> None:
+        self.append(line[:-2] + "\n")
+
+
+def _csv_lines(rows: Iterable[list]) -> str:
+    lines = _Lines()
+    csv.writer(lines, lineterminator="\r\n").writerows(rows)
+    return "".join(lines)
+
+
 class CsvWriter(Writer):
+    """RFC 4180 quoting, lines ended by LF."""
+
     def header(self) -> str:
-        out = io.StringIO()
-        csv.writer(out).writerow(CSV_HEADER)
-        return out.getvalue()
+        return _csv_lines([CSV_HEADER])
 
     def chunk(self, chunk: Chunk) -> str:
-        out = io.StringIO()
-        csv.writer(out).writerows(self._row(row, chunk) for row in chunk.rows)
-        return out.getvalue()
+        return _csv_lines(self._row(row, chunk) for row in chunk.rows)
 
     def _row(self, row: tuple, chunk: Chunk) -> list:
         claim_id = row[ID]

@@ -4,6 +4,29 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# A CSV cell as review.exports.formats.CsvWriter writes it: a spreadsheet formula
+# start escaped with an apostrophe, and an empty value NULL, which COPY leaves
+# unquoted (review.exports.copy). A SQL function, so the planner inlines it.
+CSV_CELL = r"""
+CREATE OR REPLACE FUNCTION claimdesk_csv_cell(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NULLIF(
+        CASE WHEN left(value, 1) IN ('=', '+', '-', '@', E'\t', E'\r', '''') THEN '''' || value ELSE value END,
+        ''
+    )
+$$;
+"""
+
+
+def csv_cell(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CSV_CELL)
+
+
+def drop_csv_cell(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS claimdesk_csv_cell(text)")
+
 
 def sync_roles(apps, schema_editor):
     from review.roles import sync_roles
@@ -102,4 +125,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
+        migrations.RunPython(csv_cell, drop_csv_cell),
     ]

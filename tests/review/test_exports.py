@@ -78,11 +78,11 @@ def test_csv_is_the_header_and_one_row_per_verified_claim_exactly(verified, edit
     expected = (
         "id,url,verified,document_id,document_title,document_url,sentence,quote,claimant,claimant_mention,side,"
         "stance,claim_type,event_date,time,locations,responds_to,review_state,verdict,approved_by,approved_at,"
-        "rationale,evidence,audit_head\r\n"
+        "rationale,evidence,audit_head\n"
         f"{claim.pk},{PERMALINK.format(claim.pk)},yes,{claim.document_id},Northland report,"
         "https://north-news.example/report,The Northland MoD said that Southland shelled the bridge.,"
         "Southland shelled the bridge,Northland MoD,The Northland MoD,north,assert,attack,2026-04-01,08:03,"
-        f"Tarn; Morrow,,approved,confirmed,ed,{stamp(verdict.decided_at)},{RATIONALE},supports {URL},{head}\r\n"
+        f"Tarn; Morrow,,approved,confirmed,ed,{stamp(verdict.decided_at)},{RATIONALE},supports {URL},{head}\n"
     )
     assert data.decode("utf-8") == expected
     assert dataset.row_count == 1
@@ -128,7 +128,7 @@ def test_unverified_claims_only_with_include_unverified_and_marked(verified, edi
         (other.pk, False, None),
     ]
     assert dataset.include_unverified is True
-    assert f"\r\n{other.pk},{PERMALINK.format(other.pk)},no," in everything.decode()
+    assert f"\n{other.pk},{PERMALINK.format(other.pk)},no," in everything.decode()
 
 
 def test_a_proposal_not_yet_approved_is_not_verified(claim, analyst, editor):
@@ -139,7 +139,7 @@ def test_a_proposal_not_yet_approved_is_not_verified(claim, analyst, editor):
     )
     dataset, data = export(editor)
     assert dataset.row_count == 0
-    assert data.decode() == ",".join(formats.CSV_HEADER) + "\r\n"
+    assert data.decode() == ",".join(formats.CSV_HEADER) + "\n"
 
 
 # --- JSON Lines ----------------------------------------------------------------------
