@@ -39,6 +39,12 @@ from review.exports.reading import snapshot
 from review.models import AuditEvent, Evidence
 
 BLOCK = 1 << 20  # bytes handed on at a time
+# One chunk's tally around Django's compiled query (its values stay parameters).
+TALLY = (
+    "SELECT count(*), string_agg(s.t_line || E'\\n', '' ORDER BY s.pk), "
+    "array_agg(DISTINCT s.extractor_version), array_agg(DISTINCT s.tagger_version), "
+    "array_agg(DISTINCT s.conflict_id) FROM ({query}) s"
+)
 
 
 class Cell(Func):
@@ -129,12 +135,7 @@ def _tally_sql(queryset: QuerySet) -> tuple[str, tuple]:
         .values_list("pk", "t_line", "extractor_version", "tagger_version", "conflict_id")
     )
     sql, params = inner.query.sql_with_params()
-    outer = (
-        "SELECT count(*), string_agg(s.t_line || E'\\n', '' ORDER BY s.pk), "
-        "array_agg(DISTINCT s.extractor_version), array_agg(DISTINCT s.tagger_version), "
-        f"array_agg(DISTINCT s.conflict_id) FROM ({sql}) s"
-    )
-    return outer, params
+    return TALLY.format(query=sql), params
 
 
 def render_rows(
