@@ -192,3 +192,18 @@ def test_an_analyst_cannot_export_from_the_admin(client, analyst, verified):
     assert client.post("/admin/review/dataset/export/", {"format": "csv"}).status_code == 403
     assert client.get("/admin/review/dataset/").status_code == 403
     assert Dataset.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # closing the response ends the request, and its connection, as in production
+def test_a_download_cut_short_leaves_a_failed_dataset_and_no_file(client, editor, verified, settings):
+    settings.CLAIMDESK_EXPORT_CHUNK_SIZE = settings.CLAIMDESK_EXPORT_COPY_CHUNK_SIZE = 1
+    client.force_login(editor)
+    response = client.post("/review/exports/new", {"format": "jsonl"})
+    stream = iter(response.streaming_content)
+    next(stream)  # the client reads a little, then goes away
+    response.close()
+    dataset = Dataset.objects.get()
+    assert (dataset.status, dataset.file.name) == ("failed", "")
+    assert "stopped before its end" in dataset.error
+    assert list((settings.MEDIA_ROOT / "datasets").iterdir()) == []
+    assert client.get(f"/review/exports/{dataset.pk}/download").status_code == 409
