@@ -352,7 +352,7 @@ class ClaimAdmin(admin.ModelAdmin):
     # Counts per filter choice would each count the table: never at a million claims.
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
-    actions = ["retag"]
+    actions = ["retag", "export_claims"]  # export_claims: review.admin_exports
 
     class Media:
         css = CSS
