@@ -281,3 +281,12 @@ def test_only_admins_delete_claims(claim, analyst, editor):
     boss = UserFactory(username="boss", roles=["admin"])
     assert session(boss).post(f"/admin/claims/claim/{claim.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_a_claim_with_a_side_its_conflict_does_not_list_saves_its_other_fields(claim, analyst):
+    Claim.objects.filter(pk=claim.pk).update(side="east")
+    claim.refresh_from_db()
+    response = session(analyst).post(PAGE.format(claim.pk), correction(claim, 0, stance="deny"), follow=True)
+    claim.refresh_from_db()
+    assert (claim.side, claim.stance, claim.version) == ("east", "deny", 1)
+    assert shown(response)[0][0] == "success"
