@@ -212,18 +212,24 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def history_rows(events) -> list[tuple[AuditEvent, list[tuple[str, str | None, str]]]]:
-    """Each event with its (field, before, after) lines; before is None for a value that is new."""
+def history_rows(events) -> list[tuple[AuditEvent, list[tuple[str, str | None, str | None]]]]:
+    """Each event with its (field, before, after) lines.
+
+    before is None for a value that is new; after is None for a value the
+    event took away (removed evidence), and blank values it only looked at
+    (a proposal's verdict in force) are left out. Fields are in alphabetical
+    order: JSON columns do not keep the order they were written in.
+    """
     rows = []
     for event in events:
-        names = [*event.after, *(name for name in event.before if name not in event.after)]
         lines = [
-            (
-                name,
-                _shown(event.before.get(name)) if name in event.before else None,
-                _shown(event.after.get(name)),
-            )
-            for name in names
+            (name, _shown(event.before[name]) if name in event.before else None, _shown(value))
+            for name, value in sorted(event.after.items())
+        ]
+        lines += [
+            (name, _shown(value), None)
+            for name, value in sorted(event.before.items())
+            if name not in event.after and value not in (None, "", [])
         ]
         rows.append((event, lines))
     return rows
