@@ -136,6 +136,10 @@ def test_workspace_queue_page_lists_waiting_claims_without_others_leases(client,
     page = client.get(reverse("review:queue"), {"claim_type": "materiel"})
     assert [c.pk for c in page.context["claims"]] == [three[1].pk, three[2].pk]
     assert page.context["has_more"] is False
+    chosen = client.get(reverse("review:queue"), {"claimant": three[2].claimant_id})
+    assert [c.pk for c in chosen.context["claims"]] == [three[2].pk]
+    html = chosen.content.decode()
+    assert f'<option value="{three[2].claimant_id}" selected>{three[2].claimant.name}</option>' in html
     bad = client.get(reverse("review:queue"), {"event_date_after": "soon"})
     assert list(bad.context["errors"]) == ["event_date"]
 
