@@ -237,6 +237,7 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
     document.claim_count = len(found) + len(stale)
     document.extraction_finished_at = timezone.now()
     document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
+    transaction.on_commit(lambda: signals.document_extracted.send(sender=Document, document_id=document_id))
     return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
 
 
