@@ -1,5 +1,7 @@
 """The queue: "review next" with its filters, and the editors' approval queue."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -75,6 +77,7 @@ def queue(request):
     label_sides(claims, dict(sides))
     context = {
         "filters": filters,
+        "filter_query": urlencode(filters),
         "errors": filterset.errors if not filterset.is_valid() else {},
         "claims": claims,
         "page": page,

@@ -212,3 +212,12 @@ def test_workspace_next_locks_with_skip_locked(conflict, analyst):
     finally:
         release.set()
         holder.join(20)
+
+
+@pytest.mark.django_db
+def test_workspace_queue_links_editors_to_an_export_of_its_filters(client, three, analyst, editor):
+    client.force_login(editor)
+    html = client.get(reverse("review:queue"), {"side": "north", "place": "Lenka"}).content.decode()
+    assert 'href="/review/exports/new?side=north&amp;place=Lenka" id="export-filter"' in html
+    client.force_login(analyst)
+    assert 'id="export-filter"' not in client.get(reverse("review:queue")).content.decode()
