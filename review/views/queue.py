@@ -27,8 +27,7 @@ def _filterset(request, data):
 @reviewer_required
 def take_next(request):
     """Reserve the next unreviewed claim matching the filters and open its review page."""
-    filters = queue_filters(request.GET)
-    request.session[QUEUE_SESSION_KEY] = filters
+    filters = _remember(request, queue_filters(request.GET))
     filterset = _filterset(request, filters)
     if not filterset.is_valid():
         messages.error(request, "Check the queue's filters: " + _errors(filterset))
@@ -44,6 +43,13 @@ def take_next(request):
     return redirect("review:claim", pk=taken)
 
 
+def _remember(request, filters: dict[str, str]) -> dict[str, str]:
+    """Keep the filters for "next" and "skip" (the session is written only when they change)."""
+    if request.session.get(QUEUE_SESSION_KEY) != filters:
+        request.session[QUEUE_SESSION_KEY] = filters
+    return filters
+
+
 def _errors(filterset) -> str:
     return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
 
@@ -53,7 +59,7 @@ def _errors(filterset) -> str:
 def queue(request):
     """The filters, the first unreviewed claims they match (no count: the list may be huge)."""
     if request.GET:
-        filters = request.session[QUEUE_SESSION_KEY] = queue_filters(request.GET)
+        filters = _remember(request, queue_filters(request.GET))
     else:
         filters = request.session.get(QUEUE_SESSION_KEY, {})
     filterset = _filterset(request, filters)
