@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS, WEEKDAYS
-from .model import slot_filler
 
 _MONTH = "|".join(sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True))
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
@@ -78,10 +77,6 @@ class DateMention:
     relative: bool
     # "on Friday" dates its own sentence but does not move the running date.
     weekday: bool = False
-
-
-# DateMention(...) with every field given, cheaper than the frozen __init__.
-_mention = slot_filler(DateMention)
 
 
 class DateTracker:
@@ -164,7 +159,7 @@ class DateTracker:
             if value is not None:
                 relative = bool(match.group("rel") or match.group("n") or match.group("od"))
                 weekday = match.group("wd") is not None
-                out.append(_mention(match.start(), match.end(), value, relative, weekday))
+                out.append(DateMention(match.start(), match.end(), value, relative, weekday))
         return out
 
     def _value(self, match: re.Match, current: date | None) -> date | None:

@@ -16,7 +16,7 @@ from .classify import classify, stance_confidence
 from .dates import DateMention, DateTracker, clock_times
 from .links import WINDOW, Answer, link_claim
 from .locations import find_locations
-from .model import EXTRACTOR_VERSION, ExtractedClaim, make_claim
+from .model import EXTRACTOR_VERSION, ExtractedClaim
 from .registry import Registry
 from .sentences import sentence_spans
 from .tokens import Token
@@ -267,7 +267,7 @@ def _claim(n: int, record: _Record) -> ExtractedClaim:
     body, base, start, end, mention, name, known, side, stance, claim_type = record[:10]
     event_date, time, locations, responds_to, type_conf, stance_conf = record[10:]
     # Positional, in ExtractedClaim's field order.
-    return make_claim(
+    return ExtractedClaim(
         n,
         body,
         base,
