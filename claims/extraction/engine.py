@@ -51,18 +51,24 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
     headings = [text[start:end] for start, end, heading in spans if heading]
     tracker = DateTracker(text, headings, document_date)
     resolver = Resolver(registry)
+    _start_lead(tracker, text, spans)
     records: list[_Record] = []
     recent: list[Answer] = []  # the claims linking may still look back to
     previous_claims = True
+    previous_end = 0
     for index, (start, end, heading) in enumerate(spans):
         body = text[start:end]
         if heading:
             tracker.on_heading(body)
             continue
+        paragraph = text.find("\n", previous_end, start) >= 0
+        if paragraph:
+            tracker.on_paragraph()
+        previous_end = end
         found, tokens = analyse(body)
         last_side = recent[-1].side if recent else None
         made = _sentence_drafts(index, start, body, found, resolver, last_side) if found else []
-        _date_sentence(tracker, body, made, start)
+        _date_sentence(tracker, body, made, start, paragraph)
         for draft in made:
             answer = _answer(draft, len(records), body, resolver, previous_claims)
             # Places now, while the sentence's tokens are at hand: keeping every
@@ -74,6 +80,20 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
         previous_claims = bool(made)
         resolver.observe_sentence(body)
     return [_claim(n, record) for n, record in enumerate(records)]
+
+
+def _start_lead(tracker: DateTracker, text: str, spans) -> None:
+    """Tell the tracker about the summary before the first section: the text
+    after the title (or from the start, with no title) up to the next heading.
+    A line before the title is a byline or a source note, not the lead."""
+    headings = [n for n, span in enumerate(spans) if span[2]]
+    if not headings:
+        return
+    first = headings[0]
+    begin, end = (first + 1, headings[1] if len(headings) > 1 else None) if first <= 1 else (0, first)
+    body = spans[begin:end]
+    if end is not None and body and not any(heading for _, _, heading in body):
+        tracker.start_lead(text[body[0][0] : body[-1][1]])
 
 
 # --- claimants ----------------------------------------------------------------
@@ -120,8 +140,11 @@ def _widen_to_alias(body: str, start: int, end: int, registry: Registry) -> int:
 # --- dates and times ----------------------------------------------------------
 
 
-def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: int) -> None:
+def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: int, paragraph: bool) -> None:
     if not (tracker.current or tracker.year):
+        return
+    if tracker.self_dated:
+        _date_self_dated(tracker, body, made, offset, paragraph)
         return
     if not made:
         # Under dated headings only a date opening the sentence moves the date.
@@ -142,6 +165,28 @@ def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: 
     _time_sentence(body, made)
 
 
+def _date_self_dated(tracker: DateTracker, body: str, made: list[_Draft], offset: int, paragraph: bool) -> None:
+    """A document without dated headings or dateline: each claim takes a date
+    of its own clause, else the date framing its sentence, else the running
+    date; only absolute dates framing a sentence move the running date, and
+    only as tracker.moves_to allows (relative ones, "The next day", date
+    just their sentence)."""
+    mentions = _mentions(tracker, body, offset)
+    # A dated narrative opening a section sets its scene; a dated report dates itself only.
+    opening = [m.value for m in mentions if m.start < 8 and not m.weekday]
+    tracker.open_section(opening[0] if opening and not made else None)
+    covered = [_claim_span(d.attribution) for d in made]
+    frame = [m for m in mentions if not any(a <= m.start < b for a, b in covered)]
+    for draft in made:
+        own = _own_date(draft.attribution, mentions, relative=True)
+        draft.event_date = own or (frame[0].value if frame else tracker.current)
+    moving = [m for m in frame if not (m.relative or m.weekday)]
+    if moving and tracker.moves_to(moving[0].value, paragraph and moving[0].start < 8):
+        tracker.current = moving[0].value
+    if made:
+        _time_sentence(body, made)
+
+
 def _mentions(tracker: DateTracker, body: str, offset: int) -> list[DateMention]:
     found = tracker.mentions(body)
     if found and offset < tracker.dateline_span[1]:
@@ -154,13 +199,15 @@ def _claim_span(attribution: Attribution) -> tuple[int, int]:
     return min(lead, attribution.content_start), attribution.content_end
 
 
-def _own_date(attribution: Attribution, mentions: list[DateMention]) -> date | None:
+def _own_date(attribution: Attribution, mentions: list[DateMention], relative: bool = False) -> date | None:
+    """A date in the claim's own leading phrase or content; relative ones in
+    the content too when `relative` ("said three soldiers died the previous day")."""
     lead = attribution.lead
     for mention in mentions:
         if lead and lead[0] <= mention.start < lead[1]:
             return mention.value
         inside = attribution.content_start <= mention.start < attribution.content_end
-        if inside and not mention.relative:
+        if inside and (relative or not mention.relative):
             return mention.value
     return None
 

@@ -165,7 +165,8 @@ COREF_HEADS = frozenset(
         """
         ministry government president army military office agency command service
         administration authorities prime minister leader spokesman spokeswoman council
-        committee mission
+        committee mission navy fleet police official spokesperson governor commander
+        officer
         """
     )
 )
@@ -416,6 +417,20 @@ RELATIVE_DAYS = {
     "the preceding day": -1,
     "the previous night": -1,
 }
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+# What "the third day of the ..." counts the days of.
+FIGHTING_SPELLS = ("battle", "fighting", "offensive", "siege", "assault", "operation", "campaign", "war", "clashes")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NOON_WORDS = ("midday", "mid-day", "noon")
 # Zones that mark a clock time as not local: "(04:10 GMT)".
