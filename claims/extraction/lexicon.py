@@ -262,29 +262,44 @@ EQUIPMENT = (
 TYPE_WORDS = {
     "casualties": """killed killing killings kill kills died death deaths wounded wounding wounds
         massacre massacres massacred murdered executions
-        injured injuring injuries injury displaced refugees hostage hostages bodies""",
+        injured injuring injuries injury displaced refugees hostage hostages bodies
+        die dies dying evacuated evacuating evacuate evacuation evacuees rescued rescuing
+        survived survivors survivor missing""",
     "materiel": """destroyed destroying destroys destruction downed downing crashed crashes
-        crash wrecked wreckage disabled neutralized neutralised""",
+        crash wrecked wreckage disabled neutralized neutralised sank sunk scuttled""",
     "territorial": """took taken seized seize seizing captured capture capturing recaptured
         recapture retaken retook retake retaking regained liberated liberating occupied
         gained gains advanced advancing entered entering surrounded encircled encirclement
         retreat retreated retreating retreats withdrew withdrawn withdrawing withdrawal
         fled flee fleeing deserted leaving presence reached breakthrough control controlled
-        controls""",
+        controls encircling encircle besieged besieging siege sieges blockade blockaded
+        cleared clearing confined secured securing""",
     "attack": """shell shelled shelling shells rocketed rocketing fired firing fires bomb
         bombed bombing bombs strike strikes struck airstrike airstrikes attack attacked
         attacking attacks counterattack counterattacks counter-attack counter-attacks
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
         counter-offensive hostilities clash clashes clashed fighting battle battles combat
-        targeted targeting hit aggression artillery munitions weapons raid raids ambush
+        targeted hit aggression artillery raid raids ambush incident incidents
         ambushed skirmish skirmishes explosion explosions warfare sabotage barrage mortar
-        mortars gunfire shooting shots rammed ramming sniper snipers""",
+        mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
     "ceasefire": "ceasefire cease-fire truce armistice",
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
         minsk summit embassy ambassador intervention interference corridor exchange
         observer observers mission accident failed treaty agreement agreed security""",
 }
+# Buildings and places: destroying them is damage done by an attack, not
+# materiel ("17 houses were destroyed in the bombardment").
+CIVIL_STRUCTURES = frozenset(
+    words(
+        """
+        house houses home homes building buildings town city village villages neighbourhood
+        neighborhood neighbourhoods neighborhoods school schools hospital hospitals church
+        mosque market street streets infrastructure apartment apartments
+        """
+    )
+)
+DESTRUCTION_WORDS = frozenset(words("destroyed destroying destroys destruction"))
 # Word beginnings that mark a type ("bombard" covers bombardment, bombarding).
 TYPE_PREFIXES = {
     "casualties": "casualt fatalit martyr assassinat",
@@ -329,8 +344,38 @@ TYPE_PHRASES = (
         "lost",
         r"\b(?:" + EQUIPMENT + r")\b(?:\s+\w+){0,3}?\s+(?:was|were|been|being)\s+lost\b",
     ),
-    ("attack", "missile missiles rocket rockets", r"\b(?:missiles?|rockets?)\b(?! (?:launchers?|systems?|defen[cs]e))"),
+    # missiles that hit or are fired; not "a radar designed to detect missiles"
+    (
+        "attack",
+        "missile missiles rocket rockets",
+        r"\b(?:missiles?|rockets?)\s+(?:(?:were|was|had been|have been|being)\s+)?(?:attacks?|strikes?|fire|"
+        r"barrages?|hit|hits|struck|landed|launched|fired)\b|\b(?:fired|launched|hit by|struck by)\s+"
+        r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b",
+    ),
     ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
+    ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),
+    # weapons used on someone: "cluster munitions against civilians", "used heavy weapons"
+    (
+        "attack",
+        "munitions weapons",
+        r"\b(?:munitions|weapons)\s+(?:against|on)\b|\b(?:us(?:e|ed|ing)|deploy\w*|fir(?:ed|ing)|dropp?\w*)\s+"
+        r"(?:of\s+)?(?:\w+[\s-]+){0,3}?(?:munitions|weapons)\b",
+    ),
+    # a ship going down: "before sinking", "began to sink"; not "the sinking of"
+    ("materiel", "sinking sink", r"(?<!the )(?<!her )(?<!its )\bsinking\b(?!\s+of\b)|\bto sink\b"),
+    # reinforcements and supplies kept out, a share of the town held
+    (
+        "territorial",
+        "preventing prevented prevent blocking cut cutting",
+        r"\b(?:prevent\w*|block\w*|cut|cutting)\b(?:\s+\w+){0,4}?\s+(?:reinforcements|supply|supplies|routes?|roads?)\b",
+    ),
+    (
+        "territorial",
+        "percent per cent half two-thirds third most",
+        r"\b(?:\d+\s*(?:percent|per cent|%)|half|two-thirds|a third|most|much)\s+of\s+the\s+"
+        r"(?:city|town|village|area)\b",
+    ),
+    ("territorial", "restored restore restoring", r"\brestor\w*\s+(?:\w+\s+){0,2}?\W?(?:stability|control|order)\b"),
     ("ceasefire", "pause", r"\bhumanitarian pause\b"),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
@@ -347,7 +392,7 @@ MODAL_WORDS = frozenset(
     words(
         """
         would will could might may shall intends intend plans plan threaten threatens
-        threatened vows vow right ready prepared willing
+        threatened vows vow right ready prepared willing going
         """
     )
 )
@@ -355,7 +400,8 @@ MODAL_WORDS = frozenset(
 # A clause about what someone would or will do states no event: drop it
 # before looking for event words ("systems would be targeted").
 MODAL_CLAUSE = re.compile(
-    r"\b(?:would|will|could|might|may|shall|intends? to|plans? to|threaten(?:s|ed)? to|"
+    r"\b(?:(?:would|will|could|might|may|shall)(?!\s+(?:\w+ly\s+|also\s+|not\s+)?have\b)|"
+    r"intends? to|plans? to|threaten(?:s|ed)? to|going to|"
     r"vows? to|right to|ready to|prepared to|willing to)\b"
     r"(?:(?! and (?:was|were|is|are|has|had|have)\b)[^,;])*"
 )
