@@ -2,7 +2,8 @@
 
 Cues are found token by token: reporting verbs (any tense, participles,
 passives), "according to", "released footage showing", "issued a denial",
-"denied by X", and the adverbs "allegedly"/"reportedly". Each cue gets the
+"denied by X", and the adverb "allegedly" (an allegation of the source in
+context; "reportedly" is the narrator's hedge and names no one). Each cue gets the
 source written next to it, or is marked as sharing the subject of an earlier
 clause; where its content ends is decided when the sentence's attributions
 are put together (see attributions.py).
@@ -67,7 +68,7 @@ CUE_FORMS = _forms()
 _MEDIA_VERBS = frozenset(MEDIA_VERBS.split("|"))
 _MEDIA_NOUNS = frozenset(MEDIA_NOUNS.split("|"))
 _ISSUE = frozenset({"issued", "issues", "issue", "issuing"})
-_CONTEXT_ADVERBS = frozenset({"allegedly", "reportedly"})
+_CONTEXT_ADVERBS = frozenset({"allegedly"})
 CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS})
 _NOUN_MARKERS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "such", "any", "no", "our", "your"]
