@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import bulk, reading, selectors, signals, tagging
+from claims import bulk, reading, selectors, signals, tagging, titles
 from claims.extraction import (
     EXTRACTOR_VERSION,
     ExtractedClaim,
@@ -63,14 +63,15 @@ def document_ingest(
     text = prepared.text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title = reading.display_name(title)
+    heading = titles.read_heading(text)  # a clean title and the dateline's date, when not given
     defaults = {
         "text": text,
         # Names come from file systems and forms: not always valid Unicode.
         "source_name": reading.display_name(source_name)[:500],
-        "title": (title or _first_line(text))[:500],
+        "title": (title or heading.title)[:500],
         "url": reading.display_name(url),
         "publisher": reading.display_name(publisher)[:200],
-        "published_date": published_date,
+        "published_date": published_date or heading.published,
         "input_flags": list(prepared.flags),
     }
     known = Document.objects.filter(sha256=digest).first()
@@ -93,10 +94,6 @@ def _record_queued(result: IngestResult) -> None:
     result.queued = _send_extraction(result.document.pk)
     if not result.queued:  # the sweep sends it once the broker is back
         Document.objects.filter(pk=result.document.pk, status=Document.Status.PENDING).update(queued_at=None)
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def document_queue_extraction(*, document_id: int) -> bool:
@@ -240,6 +237,7 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
     document.claim_count = len(found) + len(stale)
     document.extraction_finished_at = timezone.now()
     document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
+    transaction.on_commit(lambda: signals.document_extracted.send(sender=Document, document_id=document_id))
     return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
 
 
