@@ -41,6 +41,9 @@ from .tokens import (
     walk_np_right,
 )
 
+_QUOTE_OPENERS = '"\u201c'
+# Fewer words than this in a sentence of a quotation that runs on are no claim ("Third time.").
+_MIN_QUOTED_WORDS = 4
 _EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
 _OPENERS = frozenset({";", "while", "whereas", "whilst", "although", "though"})
 _REGION_GLUE = frozenset({",", ";", ":", "while", "whereas", "whilst", "and", "but", "as", "which", "who", "with"})
@@ -440,3 +443,24 @@ def _finish(sentence: str, attribution: Attribution) -> bool:
 def _starts_with_preposition(sentence: str, start: int, end: int) -> bool:
     first = sentence[start:end].split(" ", 1)[0]
     return first in PREPOSITIONS
+
+
+def quoted_sentence(sentence: str) -> Attribution | None:
+    """The claim of a sentence that carries on a quotation opened before it
+    ('"... sank." ... Also, the forces of the ship were diverted.'): the
+    sentence without its quotation marks and leading time phrase, when it
+    has a few words to say."""
+    attribution = Attribution("quoted", ASSERT, 0)
+    begin = skip_space(sentence, 0)
+    while begin < len(sentence) and sentence[begin] in _QUOTE_OPENERS:
+        begin += 1
+    content = shape.strip_leading(sentence, begin, len(sentence))
+    start, end = shape.trim(sentence, content, len(sentence))
+    if end > start and sentence[end - 1] in '"\u201d':
+        end = shape.trim(sentence, start, end - 1)[1]
+    if len(sentence[start:end].split()) < _MIN_QUOTED_WORDS:
+        return None
+    attribution.lead = (begin, start)
+    attribution.content_start, attribution.content_end = start, end
+    attribution.region = begin
+    return attribution

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-from .attributions import Attribution, analyse
+from .attributions import Attribution, analyse, quoted_sentence
 from .claimants import Claimant, Resolver
 from .classify import classify, stance_confidence
 from .dates import DateMention, DateTracker, clock_times
@@ -19,7 +19,7 @@ from .locations import find_locations
 from .model import EXTRACTOR_VERSION, ExtractedClaim
 from .registry import Registry
 from .sentences import sentence_spans
-from .tokens import Token
+from .tokens import Token, tokenize
 
 
 @dataclass(slots=True)
@@ -56,6 +56,7 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
     recent: list[Answer] = []  # the claims linking may still look back to
     previous_claims = True
     previous_end = 0
+    quoting: Claimant | None = None  # whose quotation runs on into the next sentence
     for index, (start, end, heading) in enumerate(spans):
         body = text[start:end]
         if heading:
@@ -64,10 +65,14 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
         paragraph = text.find("\n", previous_end, start) >= 0
         if paragraph:
             tracker.on_paragraph()
+            quoting = None
         previous_end = end
         found, tokens = analyse(body)
         last_side = recent[-1].side if recent else None
         made = _sentence_drafts(index, start, body, found, resolver, last_side) if found else []
+        if quoting is not None and not made:
+            made, tokens = _quoted_on(index, start, body, quoting)
+        quoting = _open_quotation(body, made, quoting)
         _date_sentence(tracker, body, made, start, paragraph)
         for draft in made:
             answer = _answer(draft, len(records), body, resolver, previous_claims)
@@ -112,6 +117,27 @@ def _sentence_drafts(index, start, body, found, resolver, last_side) -> list[_Dr
     if len(made) > 1:
         made.sort(key=lambda d: d.attribution.quote[0])
     return made
+
+
+def _quoted_on(index: int, start: int, body: str, speaker: Claimant) -> tuple[list[_Draft], list[Token]]:
+    """A sentence inside a quotation that began in an earlier sentence: a
+    claim of the quoted speaker, when it says something."""
+    found = quoted_sentence(body)
+    if found is None:
+        return [], []
+    return [_Draft(index, start, found, speaker)], tokenize(body)
+
+
+def _open_quotation(body: str, made: list[_Draft], quoting: Claimant | None) -> Claimant | None:
+    """The speaker whose quotation is still open after this sentence."""
+    straight = body.count('"') % 2 == 1
+    curly = body.count("\u201c") - body.count("\u201d")
+    if quoting is not None:
+        return None if straight or curly < 0 else quoting  # this sentence closes it
+    if not made or not (straight or curly > 0):
+        return None
+    last = made[-1].claimant
+    return Claimant(None, last.name, last.known, last.side, last.person, True)
 
 
 def _claimants(attribution, body, resolver, by_attribution, made, last_side) -> list[Claimant]:

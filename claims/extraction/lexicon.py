@@ -39,6 +39,14 @@ ASSERT_VERBS = {
     "tell": ("tell", "tells", "told", "telling"),
     "argue": ("argue", "argues", "argued", "arguing"),
     "estimate": ("estimate", "estimates", "estimated", "estimating"),
+    "suggest": ("suggest", "suggests", "suggested"),
+    "speculate": ("speculate", "speculates", "speculated"),
+    "reveal": ("reveal", "reveals", "revealed"),
+    "mention": ("mention", "mentions", "mentioned"),
+    "describe": ("describe", "describes", "described"),
+    "consider": ("consider", "considers", "considered"),
+    "welcome": ("welcome", "welcomes", "welcomed"),
+    "protest": ("protest", "protests", "protested"),
 }
 DENY_VERBS = {
     "deny": ("deny", "denies", "denied", "denying"),
@@ -56,7 +64,13 @@ CONFIRM_VERBS = {
 
 # Verbs that only make a claim with a clause after them ("warned that",
 # "told reporters that"), never with a bare object ("issued a warning").
-NEEDS_THAT = frozenset({"warn", "tell", "write", "argue", "insist", "maintain"})
+NEEDS_THAT = frozenset({"warn", "tell", "write", "argue", "insist", "maintain", "suggest", "speculate", "mention"})
+# Verbs whose object and its "as" phrase are the claim: "described the raid as retaliation".
+OBJECT_AS = frozenset({"describe"})
+# "considered this unlikely": a verdict on a claim just made, a denial.
+DISMISSALS = frozenset(
+    words("unlikely implausible false untrue baseless groundless fabricated absurd impossible wrong incorrect")
+)
 # Verbs whose object is the accused party: "accused X of Y".
 ACCUSE_STEMS = frozenset({"accuse", "blame"})
 
@@ -192,7 +206,7 @@ PERSON_WORDS = frozenset(
 # "both sides", "each side": one claim per belligerent side.
 BOTH_SIDES = re.compile(
     r"^(?:both|each|the two|either|the|all)\s+(?:sides|side|parties|party|"
-    r"belligerents|warring (?:sides|parties))$",
+    r"belligerents|warring (?:sides|parties)|capitals|governments|armies|countries)$",
     re.IGNORECASE,
 )
 
