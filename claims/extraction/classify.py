@@ -52,7 +52,7 @@ STANCE_CONFIDENCE = {
     "agent": 0.9,
     "opponent": 0.7,
     "context": 0.6,
-    "quoted": 0.8,
+    "quoted": 0.75,
 }
 # stance_confidence's values, worked out once (it runs for every claim).
 _STANCE_CONFIDENCES = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .attributions import Attribution, analyse, quoted_sentence
+from .calibration import calibrated
 from .claimants import Claimant, Resolver
 from .classify import classify, stance_confidence
 from .dates import DateMention, DateTracker, clock_times
@@ -357,7 +358,7 @@ def _claim(n: int, record: _Record) -> ExtractedClaim:
         time,
         locations,
         responds_to,
-        round(type_conf * stance_conf, 3),
+        calibrated(type_conf, stance_conf, stance, claim_type),
         type_conf,
         stance_conf,
         EXTRACTOR_VERSION,
