@@ -61,7 +61,7 @@ def test_polling_mirrors_edits_deletions_and_a_reextraction(api, users, actors, 
         documents = [pipeline.document_ingest(raw=path.read_bytes()).document for path in sorted(CORPUS.glob("*.txt"))]
     mirror = Mirror(api["api_client"])
     mirror.poll()
-    assert len(mirror.claims) == Claim.objects.count() == 404
+    assert len(mirror.claims) == Claim.objects.count() == 406
 
     # Edits: a correction, evidence, a verdict approved; an answered claim corrected, so it survives re-extraction.
     report = documents[1].claims
