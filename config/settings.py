@@ -235,6 +235,9 @@ CELERY_BEAT_SCHEDULE = {
 # claimdesk
 CLAIMDESK_REGISTRY_PATH = Path(env_str("CLAIMDESK_REGISTRY_PATH") or BASE_DIR / "claims/fixtures/actors.json")
 CLAIMDESK_MAX_DOCUMENT_BYTES = env_int("CLAIMDESK_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
+# A document pasted into the admin's form is refused by the size limit above, with
+# a message, rather than by Django's request limit with a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_DOCUMENT_BYTES + 64 * 1024
 CLAIMDESK_PRETAG_BATCH_SIZE = env_int("CLAIMDESK_PRETAG_BATCH_SIZE", 500)
 # Documents pending or extracting for longer than this are queued again.
 CLAIMDESK_STUCK_AFTER_SECONDS = env_int("CLAIMDESK_STUCK_AFTER_SECONDS", 600)

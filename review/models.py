@@ -238,6 +238,32 @@ class AuditEvent(models.Model):
         return reverse("admin:review_auditevent_change", args=[self.pk])
 
 
+class Reservation(models.Model):
+    """A claim held for one analyst by "review next": a lease that expires by itself.
+
+    A lease in force (expires_at in the future) keeps the claim out of other
+    analysts' queues; an expired one is simply ignored, and overwritten when
+    the claim is handed out again. One row per claim at most.
+    """
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="reservation")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reservations")
+    reserved_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # An analyst's own leases (release on "next" and "skip", the reserved_by_me filter).
+            models.Index(fields=["user", "expires_at"], name="reservation_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("reserved_at")), name="reservation_lease_positive"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.claim_id} reserved by user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
 class WebhookEndpoint(models.Model):
     """A client's URL that is told about events, signed with its secret (README, "Webhooks").
 
