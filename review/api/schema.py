@@ -1,5 +1,6 @@
 """OpenAPI pieces: the error body, pages, and the webhook payloads (drf-spectacular)."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
@@ -124,3 +125,19 @@ def add_webhooks(result, generator, request, public):
         }
     result["x-webhooks"] = webhooks
     return result
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """API tokens (knox, review.api.auth): `Authorization: Token <token>`."""
+
+    target_class = "review.api.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An API token with the prefix "Token": `Authorization: Token <token>` '
+            "(made with `manage.py api_token USER`).",
+        }
