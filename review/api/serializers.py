@@ -224,7 +224,11 @@ class ClaimCorrectionSerializer(serializers.Serializer):
     def validate_claimant(self, value):
         if value is None:
             return None
-        return int(value) if value.isdigit() else value
+        if value.isdigit():
+            if int(value) > 2**63 - 1:
+                raise serializers.ValidationError("No such actor.")
+            return int(value)
+        return value
 
     def validate(self, attrs):
         if len(attrs) == 1:
