@@ -189,3 +189,15 @@ def test_list_costs_a_fixed_number_of_queries(api, users, document, django_asser
     add_claims(20)
     with django_assert_num_queries(queries):
         assert len(client.get("/api/v1/claims/").json()["results"]) == 44
+
+
+def test_a_304_costs_the_page_query_alone(api, document, django_assert_num_queries):
+    for _ in range(5):
+        ClaimFactory(document=document)
+    client = api["analyst"]
+    tag = client.get("/api/v1/claims/").headers["ETag"]
+
+    # token and user, permissions, conflicts, the page's rows: no evidence, no serializing
+    with django_assert_num_queries(4):
+        response = client.get("/api/v1/claims/", HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 304
