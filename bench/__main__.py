@@ -20,6 +20,7 @@ BENCHMARKS = {
     "pretag": "bench.pretag",
     "changelist": "bench.changelist",
     "workspace": "bench.workspace",
+    "api": "bench.api",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 
