@@ -19,6 +19,7 @@ BENCHMARKS = {
     "ingest": "bench.ingest",
     "pretag": "bench.pretag",
     "changelist": "bench.changelist",
+    "exports": "bench.exports",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 
