@@ -39,16 +39,24 @@ from review.exports.reading import snapshot
 from review.models import AuditEvent, Evidence
 
 BLOCK = 1 << 20  # bytes handed on at a time
-# A claim's places joined by "; ". Most claims name three places or fewer: those
-# are read by position, which costs a fraction of unnesting the array for every row.
-PLACES = """CASE jsonb_array_length("claims_claim"."locations")
-    WHEN 0 THEN ''
-    WHEN 1 THEN "claims_claim"."locations" ->> 0
-    WHEN 2 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1)
-    WHEN 3 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1,
-                          "claims_claim"."locations" ->> 2)
-    ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text("claims_claim"."locations")), '; ')
-END"""
+# A claim's places joined by "; ", as a cell: escaped when the first place starts
+# like a formula (claimdesk_csv_cell's rule), NULL when there are none. Most claims
+# name three places or fewer: those are read by position, which costs a fraction of
+# unnesting the array for every row; and the joined text is referred to once, so
+# the planner never computes it twice.
+PLACES = """NULLIF(
+    CASE WHEN left("claims_claim"."locations" ->> 0, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', '''')
+         THEN '''' ELSE '' END
+    || CASE jsonb_array_length("claims_claim"."locations")
+        WHEN 0 THEN ''
+        WHEN 1 THEN "claims_claim"."locations" ->> 0
+        WHEN 2 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1)
+        WHEN 3 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1,
+                              "claims_claim"."locations" ->> 2)
+        ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text("claims_claim"."locations")), '; ')
+    END,
+    ''
+)"""
 
 
 class Cell(Func):
@@ -110,13 +118,14 @@ def csv_queryset(queryset: QuerySet, permalink_parts: tuple[str, str]) -> QueryS
         "c_type": _text("claim_type"),
         "c_date": _char(F("event_date"), "YYYY-MM-DD"),
         "c_time": _char(F("time"), "HH24:MI"),
-        "c_places": Cell(places),
+        "c_places": places,
         "c_state": _text("review_state"),
         "c_verdict": _approved(_text("approved__decision")),
         "c_by": _approved(Cell("approved__decided_by__username")),
         "c_at": _approved(_char(F("approved__decided_at"), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
         "c_rationale": _approved(Cell("approved__rationale")),
-        "c_evidence": Cell(_evidence()),
+        # Every item starts with its relation (supports, refutes, context): never a formula.
+        "c_evidence": _evidence(),
         "c_head": head_expression(),
     }
     names = ["pk", "c_url", "c_verified", "document_id", "c_title", "c_document_url", "c_sentence", "c_quote"]
