@@ -21,6 +21,7 @@ BENCHMARKS = {
     "changelist": "bench.changelist",
     "workspace": "bench.workspace",
     "api": "bench.api",
+    "exports": "bench.exports",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 
