@@ -147,6 +147,12 @@ def update_rows(
 def _update_source(columns: list[models.Field], chunk: Sequence[Sequence[Any]]) -> tuple[str, list]:
     """The FROM item holding the chunk's rows, typed like the table's columns, and its parameters."""
     names = ", ".join(_q(field.column) for field in columns)
+    json_at = [n for n, field in enumerate(columns) if isinstance(field, models.JSONField)]
+    if json_at:  # JSON values travel as the database's JSON type, not as nested arrays
+        chunk = [
+            [_prepared(columns[n], value) if n in json_at else value for n, value in enumerate(values)]
+            for values in chunk
+        ]
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{_array_type(field)}" for field in columns)
         return f"unnest({arrays}) AS v({names})", [list(values) for values in zip(*chunk, strict=True)]

@@ -180,6 +180,11 @@ class Claim(models.Model):
     conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="claims", db_index=False)
     # Position in the document at extraction time (document order).
     index = models.PositiveIntegerField()
+    # What the claim is, as the engine found it: "start-end:stance:claimant", with
+    # "#2", "#3" for a second or third claim alike in the same document. Kept
+    # through corrections, so re-extraction finds the same claim again (claims.storing).
+    # Blank for claims the engine did not make (generated, made by hand).
+    identity = models.CharField(max_length=255, blank=True, editable=False)
     sentence = models.TextField()
     quote = models.TextField()
     start = models.PositiveIntegerField()
@@ -209,7 +214,8 @@ class Claim(models.Model):
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED)
     # Goes up by one with every human write (and its audit event); 0 = machine work only.
     version = models.PositiveIntegerField(default=0)
-    # A claim with human work that the latest extraction of its document no longer finds.
+    # A claim the latest extraction of its document no longer finds, kept because a
+    # person worked on it or another record refers to it.
     is_stale = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -247,6 +253,10 @@ class Claim(models.Model):
             # only there: SQLite has no GIN and falls back to a plain match.
         ]
         constraints = [
+            # One claim per identity in a document; its index also serves re-extraction's match.
+            models.UniqueConstraint(
+                fields=["document", "identity"], condition=~Q(identity=""), name="claim_identity_unique"
+            ),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="claim_offsets_ordered"),
             models.CheckConstraint(
                 condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import bulk, reading, selectors, signals, tagging
+from claims import bulk, reading, selectors, signals, storing, tagging
 from claims.extraction import (
     EXTRACTOR_VERSION,
     ExtractedClaim,
@@ -214,98 +214,19 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
     _commit_without_waiting_for_disk()
     version = found[0].version if found else EXTRACTOR_VERSION
     conflict_id = Document.objects.filter(pk=document_id).values_list("conflict_id", flat=True).get()
-    kept = _keep_reviewed(document)
-    by_index: dict[int, int] = {}  # claim ids by the engine's index, for links
-    fresh: list[ExtractedClaim] = []
-    found_again: list[int] = []  # stale claims the engine finds again
-    for item in found:
-        claim = kept.pop((item.start, item.end, item.quote), None)
-        if claim is None:
-            fresh.append(item)
-            continue
-        by_index[item.index] = claim[0]
-        if claim[1]:
-            found_again.append(claim[0])
-    if found_again:
-        Claim.objects.filter(pk__in=found_again).update(is_stale=False, updated_at=timezone.now())
-    claim_ids = bulk.reserve_ids(Claim, len(fresh))
-    by_index.update(zip((item.index for item in fresh), claim_ids, strict=True))
-    actors = _actors_for(found, conflict_id)
-    bulk.insert_rows(Claim, (_claim_row(document_id, conflict_id, item, actors, version, by_index) for item in fresh))
-    stale = [pk for pk, _ in kept.values()]
-    if stale:
-        Claim.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
+    stored = storing.store(
+        document_id=document_id,
+        conflict_id=conflict_id,
+        found=found,
+        actors=_actors_for(found, conflict_id),
+        version=version,
+    )
     document.status = Document.Status.EXTRACTED
     document.extractor_version = version
-    document.claim_count = len(found) + len(stale)
+    document.claim_count = stored.claim_count
     document.extraction_finished_at = timezone.now()
     document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
-    return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
-
-
-def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, bool]]:
-    """Delete the document's machine claims; (id, is_stale) of the rest, by offsets and quote.
-
-    The claims are read by document alone (its index) and sorted out here, so
-    the plan does not depend on how fresh the table's statistics are.
-    """
-    rows = document.claims.values_list("pk", "start", "end", "quote", "version", "tags_corrected", "is_stale")
-    machine, kept = [], {}
-    for pk, start, end, quote, version, corrected, stale in rows:
-        if version == 0 and not corrected:
-            machine.append(pk)
-        else:
-            kept[(start, end, quote)] = (pk, stale)
-    if machine:
-        Claim.objects.filter(pk__in=machine).delete()
-    return kept
-
-
-def _claim_row(
-    document_id: int,
-    conflict_id: int,
-    item: ExtractedClaim,
-    actors: dict[str, int],
-    version: str,
-    by_index: dict[int, int],
-) -> dict:
-    """A new claim's row, born pre-tagged; a denial or confirmation points at the claim it answers.
-
-    The tagger is the engine's own type and stance stages (claims.tagging), and
-    the extraction pass has just run them with the whole document in view: the
-    row is written once, tags included, instead of being written untagged and
-    updated by a second pass over every sentence.
-    """
-    return {
-        "id": by_index[item.index],
-        "document_id": document_id,
-        "conflict_id": conflict_id,
-        "index": item.index,
-        "sentence": item.sentence,
-        "quote": item.quote,
-        "start": item.start,
-        "end": item.end,
-        "claimant_id": actors.get(item.claimant[:200]) if item.claimant else None,
-        "claimant_mention": (item.claimant_mention or "")[:500],
-        "side": item.side or "",
-        "event_date": item.event_date,
-        "time": _clock_time(item.time),
-        "locations": list(item.locations),
-        "responds_to_id": by_index.get(item.responds_to) if item.responds_to is not None else None,
-        "extractor_version": version,
-        "stance": item.stance,
-        "claim_type": item.claim_type,
-        "confidence": item.confidence,
-        "tagger_version": tagging.TAGGER_VERSION,
-    }
-
-
-def _clock_time(value: str | None) -> datetime.time | None:
-    """The claim's clock time; None for one the source wrote impossibly (17:80)."""
-    try:
-        return datetime.time.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=stored.created, stale=stored.stale)
 
 
 def _actors_for(found: list[ExtractedClaim], conflict_id: int) -> dict[str, int]:
