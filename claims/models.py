@@ -126,6 +126,11 @@ class Document(models.Model):
     claim_count = models.PositiveIntegerField(default=0)
     # How many times a worker has started extracting this document.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the latest attempt did not finish (a worker lost, a database cut), kept
+    # after a later attempt succeeds; `error` is the reason a document failed.
+    last_error = models.TextField(blank=True)
+    # While extracting: until when the worker holds the document (claims/leases.py).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     # Last time the extraction task was sent to the broker.
     queued_at = models.DateTimeField(null=True, blank=True)
     extraction_started_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +146,8 @@ class Document(models.Model):
             models.Index(fields=["status", "queued_at"], name="document_status_idx"),
             # Document list scoped to a conflict, newest first.
             models.Index(fields=["conflict", "-id"], name="document_conflict_idx"),
+            # The sweep: documents whose worker stopped renewing its lease.
+            models.Index(fields=["lease_expires_at"], condition=Q(status="extracting"), name="document_lease_idx"),
         ]
 
     def __str__(self):

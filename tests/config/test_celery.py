@@ -56,3 +56,25 @@ def test_worker_and_beat_refuse_to_start_without_a_broker(tmp_path, program):
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1].endswith(f"{NOTICE} A worker or beat needs a broker: set CELERY_BROKER_URL.")
+
+
+@pytest.mark.redis
+def test_worker_refuses_a_visibility_timeout_shorter_than_the_hard_limit(tmp_path, broker_url):
+    env = {
+        **service_env(broker_url),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "CELERY_VISIBILITY_TIMEOUT": "100",
+    }
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "celery"), "-A", "config", "worker", "--pool", "solo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].endswith(
+        "CELERY_VISIBILITY_TIMEOUT (100 s) must be longer than the hard "
+        "time limit plus the longest retry delay (392 s), or running tasks would be delivered twice."
+    )
