@@ -181,11 +181,14 @@ def test_claims_pretag_skips_corrected_and_reviewed(two_sides):
 
 def test_claims_pretag_twice_gives_same_rows(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
+    document.claims.update(stance="", claim_type="", confidence=None, tagger_version="")
     ids = list(document.claims.values_list("pk", flat=True))
     fields = ("pk", "stance", "claim_type", "confidence", "tagger_version")
+    assert services.claims_pretag(claim_ids=ids) == 2
     once = sorted(Claim.objects.values_list(*fields))
-    assert services.claims_pretag(claim_ids=ids) == len(ids)
+    assert services.claims_pretag(claim_ids=ids) == 2
     assert sorted(Claim.objects.values_list(*fields)) == once
+    assert [row[1] for row in once] == [Claim.Stance.ASSERT, Claim.Stance.DENY]
 
 
 def engine_tags(text, conflict):
@@ -501,3 +504,73 @@ def test_document_admin_shows_attempts_and_last_error(admin_client):
     page = admin_client.get(f"/admin/claims/document/{document.pk}/change/").content.decode()
     assert f"Attempt 1: {LOST}." in page
     assert '<div class="readonly">2</div>' in page
+
+
+@pytest.mark.postgres
+def test_two_concurrent_ingests_of_the_same_text_store_one_document(two_sides, other_client):
+    """Both pass the "already known?" check before either has stored it; the database decides."""
+    import threading
+
+    from django.db import connection
+
+    other_client.execute("LOCK TABLE claims_document IN SHARE ROW EXCLUSIVE MODE")  # reads go on, inserts wait
+    results, started = [], threading.Barrier(3)
+
+    def ingest():
+        try:
+            started.wait()
+            results.append(services.document_ingest(raw=SAMPLE))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ingest) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    wait_for_lock_waiters(other_client, 2)
+    other_client.rollback()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(result.created for result in results) == [False, True]
+    assert results[0].document.pk == results[1].document.pk == Document.objects.get().pk
+    document = Document.objects.get()
+    assert (document.status, document.claim_count, document.claims.count()) == (Document.Status.EXTRACTED, 2, 2)
+
+
+def wait_for_lock_waiters(session, count, timeout=10.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = session.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'claims_document'::regclass"
+        ).fetchone()[0]
+        if waiting >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{count} sessions were not waiting for the lock within {timeout}s")
+
+
+@pytest.mark.redis
+def test_reextract_with_broker_down_leaves_documents_pending_for_the_sweep(two_sides, use_broker):
+    document = services.document_ingest(raw=SAMPLE).document
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
+    assert services.documents_reextract(document_ids=[document.pk]) == 1
+    document.refresh_from_db()
+    assert (document.status, document.claim_count) == (Document.Status.PENDING, 2)
+    assert document.claims.count() == 2  # nothing is lost while it waits
+
+
+@pytest.mark.redis
+def test_queue_pretag_and_retag_with_broker_down_say_so(two_sides, use_broker):
+    services.document_ingest(raw=SAMPLE)
+    ids = list(Claim.objects.values_list("pk", flat=True))
+    use_broker("redis://127.0.0.1:1/0")
+    assert services.claims_queue_pretag(claim_ids=ids) == 0
+    with pytest.raises(services.RetagError) as error:
+        services.claims_retag(claims=Claim.objects.all())
+    assert str(error.value) == "the broker is unreachable; 0 claims were queued before it failed"
+    # The queue's length is unknown: the sweep sends nothing and queues no pre-tagging.
+    assert services.claims_requeue_untagged() == 0
+    assert services.documents_requeue_stuck() == 0

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from claims import selectors, services, tasks
+from claims import selectors, services, tagging, tasks
 from claims.extraction import extract
 from claims.models import Claim, ClaimTombstone, Document
 from claims.selectors import actor_registry
@@ -106,20 +106,44 @@ def test_worker_extracts_and_pretags_queued_document(actors, use_broker, broker_
     document = wait_until(extracted_and_tagged(result.document.pk), timeout=60)
     expected = extract(document.text, actor_registry(document.conflict))
     assert document.status == Document.Status.EXTRACTED
-    assert document.claim_count == len(expected)
+    assert document.claim_count == len(expected) == CORPUS_FILE_CLAIMS["001_f97f991389789e1e.txt"]
     stored = list(document.claims.order_by("start", "end").values_list("start", "end", "quote"))
     assert stored == sorted((c.start, c.end, c.quote) for c in expected)
-    assert set(document.claims.values_list("stance", flat=True)) <= set(Claim.Stance.values)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_worker_pretags_claims_stored_untagged(actors, use_broker, broker_url, start_worker):
+    document = services.document_ingest(raw=corpus_text()).document
+    untag = {"stance": "", "claim_type": "", "confidence": None, "tagger_version": ""}
+    document.claims.update(**untag)
+    ids = list(document.claims.values_list("pk", flat=True))
+    assert services.claims_pretag(claim_ids=ids) == len(ids)  # in-process: the reference
+    reference = sorted(Claim.objects.values_list("pk", "stance", "claim_type", "confidence", "tagger_version"))
+    document.claims.update(**untag)
+
+    use_broker(broker_url)
+    start_worker()
+    assert services.claims_queue_pretag(claim_ids=ids) == 1  # 384 claims, one batch of 500
+    wait_until(lambda: not Claim.objects.filter(tagger_version="").exists(), timeout=60)
+
+    assert sorted(Claim.objects.values_list("pk", "stance", "claim_type", "confidence", "tagger_version")) == reference
+    assert {row[4] for row in reference} == {tagging.TAGGER_VERSION}
+    assert len(reference) == CORPUS_FILE_CLAIMS["001_f97f991389789e1e.txt"]
 
 
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_two_workers_running_the_same_tasks_store_rows_once(actors, use_broker, broker_url, start_worker):
+    from review.models import AuditEvent
+
     # Eager, each task once: the single-run reference.
     reference = services.document_ingest(raw=corpus_text()).document
     services.claims_pretag(claim_ids=list(reference.claims.values_list("pk", flat=True)))
     single = [row[1:] for row in claim_rows()]
     Document.objects.all().delete()
+    retagged = AuditEvent.objects.filter(action="claims.retagged")
+    before = retagged.count()
 
     use_broker(broker_url)
     start_worker()
@@ -127,11 +151,14 @@ def test_two_workers_running_the_same_tasks_store_rows_once(actors, use_broker, 
     document = DocumentFactory(text=reference.text, status=Document.Status.PENDING, conflict=actors)
     for _ in range(4):
         tasks.extract_document.delay(document_id=document.pk)
-    wait_until(extracted_and_tagged(document.pk), timeout=60)
+    document = wait_until(extracted_and_tagged(document.pk), timeout=60)
+    assert (document.attempts, document.claims.count()) == (1, len(single))
     ids = list(Claim.objects.values_list("pk", flat=True))
+    Claim.objects.update(tagger_version="")
     for _ in range(3):
         tasks.pretag_claims.delay(claim_ids=ids)
-    wait_until(lambda: selectors.broker_queue_length() == 0, timeout=30)
+    # Each run writes the batch and records it, in one transaction: three events, three runs done.
+    wait_until(lambda: retagged.count() == before + 3, timeout=60)
     assert [row[1:] for row in claim_rows()] == single
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from config import celery
-from tests.conftest import CORPUS, ROOT, service_env
+from tests.conftest import CORPUS, CORPUS_CLAIMS, ROOT, service_env
 
 NOTICE = "CELERY_BROKER_URL is not set: tasks run in-process (eager mode)."
 
@@ -27,7 +27,7 @@ def test_demo_steps_without_broker_say_in_process_once_and_warn_of_nothing(actor
     log = "".join(result.stderr for result in outputs)
     assert log.count(NOTICE) == 1
     assert [line for line in log.splitlines() if "WARNING" in line] == []
-    assert outputs[1].stdout == "Documents: 2 new, 0 already known, 0 failed. Claims created: 404.\n"
+    assert outputs[1].stdout == f"Documents: 2 new, 0 already known, 0 failed. Claims created: {CORPUS_CLAIMS}.\n"
 
 
 @pytest.mark.django_db(transaction=True)
