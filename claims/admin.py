@@ -165,6 +165,8 @@ class DocumentAdmin(admin.ModelAdmin):
         "extractor_version",
         "claim_count",
         "attempts",
+        "last_error",
+        "lease_expires_at",
         "queued_at",
         "extraction_started_at",
         "extraction_finished_at",
