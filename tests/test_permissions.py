@@ -94,6 +94,58 @@ TABLE = [
     Row("admin: a claim", "get", "/admin/claims/claim/{claim}/change/", (LOGIN, LOGIN, 200, 200, 200), session=True),
     Row("admin: webhooks", "get", "/admin/review/webhookendpoint/", (LOGIN, LOGIN, 403, 403, 200), session=True),
     Row("admin: API tokens", "get", "/admin/knox/authtoken/", (LOGIN, LOGIN, 403, 403, 200), session=True),
+    Row("admin: datasets", "get", "/admin/review/dataset/", (LOGIN, LOGIN, 403, 200, 200), session=True),
+    Row("admin: audit trail", "get", "/admin/review/auditevent/", (LOGIN, LOGIN, 200, 200, 200), session=True),
+    Row(
+        "admin: add a claim (no such page)",
+        "get",
+        "/admin/claims/claim/add/",
+        (LOGIN, LOGIN, 403, 403, 403),
+        session=True,
+    ),
+    Row(
+        "admin: delete a claim",
+        "get",
+        "/admin/claims/claim/{claim}/delete/",
+        (LOGIN, LOGIN, 403, 403, 200),
+        session=True,
+    ),
+    # The API: exports (editors)
+    Row("exports list", "get", f"{API}/exports/", (401, 403, 403, 200, 200)),
+    Row("export a filter", "post", f"{API}/exports/", (401, 403, 403, 201, 201), {"format": "csv"}),
+    # The review workspace (session sign-in)
+    Row("workspace: dashboard", "get", "/review/", (LOGIN, 403, 200, 200, 200), session=True),
+    Row("workspace: queue", "get", "/review/queue/", (LOGIN, 403, 200, 200, 200), session=True),
+    Row("workspace: review next", "get", "/review/next/", (LOGIN, 403, 302, 302, 302), session=True),
+    Row("workspace: approval queue", "get", "/review/approvals/", (LOGIN, 403, 403, 200, 200), session=True),
+    Row("workspace: a claim", "get", "/review/claims/{claim}/", (LOGIN, 403, 200, 200, 200), session=True),
+    Row(
+        "workspace: a claim of a hidden conflict",
+        "get",
+        "/review/claims/{hidden_claim}/",
+        (LOGIN, 403, 404, 404, 404),
+        session=True,
+    ),
+    Row("workspace: a document", "get", "/review/documents/{document}/", (LOGIN, 403, 200, 200, 200), session=True),
+    Row(
+        "workspace: add evidence",
+        "post",
+        "/review/claims/{claim}/evidence/",
+        (LOGIN, 403, 302, 302, 302),
+        {**EVIDENCE, "version": 0},
+        session=True,
+        format="multipart",
+    ),
+    Row(
+        "workspace: approve a verdict",
+        "post",
+        "/review/verdicts/{verdict}/approve/",
+        (LOGIN, 403, 403, 302, 302),
+        session=True,
+        format="multipart",
+    ),
+    Row("workspace: exports", "get", "/review/exports/", (LOGIN, 403, 403, 200, 200), session=True),
+    Row("workspace: export form", "get", "/review/exports/new?side=north", (LOGIN, 403, 403, 200, 200), session=True),
 ]
 
 
