@@ -19,6 +19,7 @@ BENCHMARKS = {
     "ingest": "bench.ingest",
     "pretag": "bench.pretag",
     "changelist": "bench.changelist",
+    "workspace": "bench.workspace",
     "recovery": "bench.recovery",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"

@@ -34,7 +34,7 @@ from django.db.models import BooleanField, CharField, ExpressionWrapper, Q, Valu
 from django.db.models.functions import Cast, Concat, Now
 from django.utils import timezone
 
-from claims import bulk, leases, selectors, storing
+from claims import bulk, leases, selectors, signals, storing
 from claims.extraction import EXTRACTOR_VERSION, ExtractedClaim, extract
 from claims.models import THIRD_PARTY, Actor, ActorMembership, Document
 
@@ -275,6 +275,7 @@ def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim])
             "updated_at",
         ]
     )
+    transaction.on_commit(lambda: signals.document_extracted.send(sender=Document, document_id=document_id))
     return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=stored.created, stale=stored.stale)
 
 

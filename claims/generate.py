@@ -80,9 +80,19 @@ def ensure_actors(rng: random.Random, conflict: Conflict) -> list[tuple[int, str
 
 
 def generate(
-    *, count: int, seed: int, conflict: Conflict, progress: Callable[[int], None] = lambda n: None
+    *,
+    count: int,
+    seed: int,
+    conflict: Conflict,
+    progress: Callable[[int], None] = lambda n: None,
+    on_batch: Callable[[list[dict]], Callable[[], None]] | None = None,
 ) -> tuple[int, int]:
-    """Add `count` claims (and their documents) to `conflict`; returns (documents, claims)."""
+    """Add `count` claims (and their documents) to `conflict`; returns (documents, claims).
+
+    `on_batch`, given each batch's claim rows before they are written, may
+    change them and returns a function that writes rows of its own after
+    them, in the same transaction (review.generate adds the review work).
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     pool = templates(conflict)
     if not pool:
@@ -103,8 +113,11 @@ def generate(
                     row["conflict_id"] = conflict.pk
                 documents.append(document)
                 claims.extend(rows)
+            write_more = on_batch(claims) if on_batch is not None else None
             bulk.insert_rows(Document, documents, now=now)
             bulk.insert_rows(Claim, claims, now=now)
+            if write_more is not None:
+                write_more()
             written_documents += len(documents)
             written_claims += len(claims)
             progress(len(claims))

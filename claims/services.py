@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import bulk, extracting, reading, selectors, signals, tagging
+from claims import bulk, extracting, reading, selectors, signals, tagging, titles
 from claims.extracting import (  # noqa: F401 - re-exported: the pipeline's entry points are services
     MAX_EXTRACTION_ATTEMPTS,
     TRANSIENT_ERRORS,
@@ -63,14 +63,15 @@ def document_ingest(
     text = prepared.text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title = reading.display_name(title)
+    heading = titles.read_heading(text)  # a clean title and the dateline's date, when not given
     defaults = {
         "text": text,
         # Names come from file systems and forms: not always valid Unicode.
         "source_name": reading.display_name(source_name)[:500],
-        "title": (title or _first_line(text))[:500],
+        "title": (title or heading.title)[:500],
         "url": reading.display_name(url),
         "publisher": reading.display_name(publisher)[:200],
-        "published_date": published_date,
+        "published_date": published_date or heading.published,
         "input_flags": list(prepared.flags),
     }
     known = Document.objects.filter(sha256=digest).first()
@@ -93,10 +94,6 @@ def _record_queued(result: IngestResult) -> None:
     result.queued = extracting.send_extraction(result.document.pk)
     if not result.queued:  # the sweep sends it once the broker is back
         Document.objects.filter(pk=result.document.pk, status=Document.Status.PENDING).update(queued_at=None)
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def claims_queue_pretag(*, claim_ids: list[int]) -> int:

@@ -9,6 +9,8 @@ from django.dispatch import Signal
 
 # A batch of claims written by a machine (re-tagging): action, details (dict).
 claims_machine_written = Signal()
+# A document's extraction was stored and committed: document_id.
+document_extracted = Signal()
 
 
 def record_tombstone(sender, instance, origin=None, **kwargs) -> None:

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "axes",
     "claims",
@@ -134,9 +137,60 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
+# The API (/api/v1/, review.api): knox tokens for clients, the session for the
+# browsable API; every view needs a signed-in user unless it says otherwise
+# (the schema and its docs). Requests are throttled per token (per user for
+# sessions): CLAIMDESK_API_RATE, e.g. "600/minute".
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["review.api.throttles.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("CLAIMDESK_API_RATE") or "600/minute"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "review.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# API tokens (django-rest-knox): stored as SHA-512 digests, shown once when made
+# (`manage.py api_token USER`), revoked by deleting them in the admin. They do
+# not expire unless made with --days.
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+# Webhooks (review.api.webhooks): attempts per delivery, the first wait between
+# them (doubled after each), and failed attempts in a row that disable an endpoint.
+CLAIMDESK_WEBHOOK_MAX_ATTEMPTS = env_int("CLAIMDESK_WEBHOOK_MAX_ATTEMPTS", 6)
+CLAIMDESK_WEBHOOK_BACKOFF_SECONDS = env_int("CLAIMDESK_WEBHOOK_BACKOFF_SECONDS", 30)
+CLAIMDESK_WEBHOOK_DISABLE_AFTER = env_int("CLAIMDESK_WEBHOOK_DISABLE_AFTER", 15)
+CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS = env_int("CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS", 10)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "claimdesk API",
+    "DESCRIPTION": "Claims extracted from conflict reporting, their evidence, verdicts and audit trail. "
+    "See the README's API section for authentication, incremental sync and webhooks.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictDecisionEnum": "claims.enums.Verdict",
+        "WebhookEventEnum": "review.models.WebhookEndpoint.Event",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "review.api.schema.add_webhooks"],
 }
 
 # Celery. Without a broker, tasks run in-process (eager) so the embedded
@@ -186,6 +240,9 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE") or "celery"
 # claimdesk
 CLAIMDESK_REGISTRY_PATH = Path(env_str("CLAIMDESK_REGISTRY_PATH") or BASE_DIR / "claims/fixtures/actors.json")
 CLAIMDESK_MAX_DOCUMENT_BYTES = env_int("CLAIMDESK_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
+# A document pasted into the admin's form is refused by the size limit above, with
+# a message, rather than by Django's request limit with a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_DOCUMENT_BYTES + 64 * 1024
 CLAIMDESK_PRETAG_BATCH_SIZE = env_int("CLAIMDESK_PRETAG_BATCH_SIZE", 500)
 # Documents queued this long ago and still pending are sent again (a lost message).
 CLAIMDESK_STUCK_AFTER_SECONDS = env_int("CLAIMDESK_STUCK_AFTER_SECONDS", 600)
@@ -198,6 +255,19 @@ CLAIMDESK_SWEEP_INTERVAL = env_int("CLAIMDESK_SWEEP_INTERVAL", 10)
 CLAIMDESK_SWEEP_QUEUE_LIMIT = env_int("CLAIMDESK_SWEEP_QUEUE_LIMIT", 100)
 # Where this installation is reached: absolute links to claims (evidence, exports).
 CLAIMDESK_SITE_URL = env_str("CLAIMDESK_SITE_URL") or "http://127.0.0.1:8000"
+
+# Exported datasets (review.Dataset files) are kept under MEDIA_ROOT. They are
+# never served as static files: only the authenticated download views hand them out.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# The organisation that publishes exported datasets: the author of every ClaimReview.
+CLAIMDESK_PUBLISHER_NAME = env_str("CLAIMDESK_PUBLISHER_NAME") or "claimdesk"
+CLAIMDESK_PUBLISHER_URL = env_str("CLAIMDESK_PUBLISHER_URL") or CLAIMDESK_SITE_URL
+# Exports of more claims than this run as a background task instead of downloading directly.
+CLAIMDESK_EXPORT_ASYNC_ROWS = env_int("CLAIMDESK_EXPORT_ASYNC_ROWS", 20_000)
+# Claims read per query while exporting (with their evidence, verdicts and audit heads).
+CLAIMDESK_EXPORT_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_CHUNK_SIZE", 2000)
+# Claims per COPY when PostgreSQL writes a CSV export itself (review.exports.copy).
+CLAIMDESK_EXPORT_COPY_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_COPY_CHUNK_SIZE", 50_000)
 
 LOGGING = {
     "version": 1,

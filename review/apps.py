@@ -12,7 +12,16 @@ class ReviewConfig(AppConfig):
         from claims.signals import claims_machine_written
 
         claims_machine_written.connect(_record_machine_batch, dispatch_uid="review.audit.machine_batch")
+        _connect_api()
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="review.roles.sync")
+
+
+def _connect_api() -> None:
+    """Webhooks for extracted documents; the delivery task registered for workers."""
+    from claims.signals import document_extracted
+    from review.api import tasks, webhooks  # noqa: F401 - tasks registers review.deliver_webhook
+
+    document_extracted.connect(webhooks.on_document_extracted, dispatch_uid="review.api.document_extracted")
 
 
 def _sync_roles(sender, **kwargs) -> None:

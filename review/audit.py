@@ -76,7 +76,7 @@ def record_claim_event(*, claim, user, action: str, before: dict, after: dict) -
     """
     chain = claim_chain(claim.pk)
     previous = AuditEvent.objects.filter(chain=chain, seq=claim.version - 1).values_list("hash", flat=True).first()
-    return _append(
+    event = _append(
         chain=chain,
         seq=claim.version,
         claim_id=claim.pk,
@@ -86,6 +86,10 @@ def record_claim_event(*, claim, user, action: str, before: dict, after: dict) -
         after=after,
         prev_hash=previous or GENESIS,
     )
+    from review.api.webhooks import on_claim_event  # webhooks go out once this transaction commits
+
+    on_claim_event(event, claim)
+    return event
 
 
 def record_pipeline_event(*, action: str, details: dict) -> AuditEvent:

@@ -236,3 +236,204 @@ class AuditEvent(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:review_auditevent_change", args=[self.pk])
+
+
+class Reservation(models.Model):
+    """A claim held for one analyst by "review next": a lease that expires by itself.
+
+    A lease in force (expires_at in the future) keeps the claim out of other
+    analysts' queues; an expired one is simply ignored, and overwritten when
+    the claim is handed out again. One row per claim at most.
+    """
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="reservation")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reservations")
+    reserved_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # An analyst's own leases (release on "next" and "skip", the reserved_by_me filter).
+            models.Index(fields=["user", "expires_at"], name="reservation_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("reserved_at")), name="reservation_lease_positive"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.claim_id} reserved by user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class WebhookEndpoint(models.Model):
+    """A client's URL that is told about events, signed with its secret (README, "Webhooks").
+
+    Deliveries carry only what the owner may see: events about claims and
+    documents of conflicts the owner's role and conflicts allow.
+    """
+
+    class Event(models.TextChoices):
+        CLAIM_VERDICT_APPROVED = "claim.verdict_approved", "A verdict was approved"
+        CLAIM_UPDATED = "claim.updated", "A person changed a claim (correction, evidence, verdict)"
+        DOCUMENT_EXTRACTED = "document.extracted", "A document's claims were extracted"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=2000, validators=[http_url])
+    # Kept as given: signing needs the secret itself, not a digest of it.
+    secret = models.CharField(max_length=200)
+    events = models.JSONField(default=list)
+    # The owner's switch; `disabled_at` is claimdesk's, set after repeated failures.
+    is_active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The endpoints an event goes to: active and not disabled (every emitted event).
+            models.Index(fields=["id"], condition=Q(is_active=True, disabled_at__isnull=True), name="webhook_live_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"), name="webhook_url_http"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one endpoint: every attempt's outcome is kept here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    event = models.CharField(max_length=40, choices=WebhookEndpoint.Event)
+    # The event's id, the same for every endpoint it went to: receivers deduplicate on it.
+    event_id = models.UUIDField()
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-id"]
+        indexes = [
+            # An endpoint's delivery log, newest first (admin inline, API).
+            models.Index(fields=["endpoint", "-id"], name="webhook_delivery_log_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_event_once_per_endpoint"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "delivered", "failed"]), name="webhook_delivery_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} to {self.endpoint} ({self.get_status_display().lower()})"
+
+
+class Dataset(models.Model):
+    """An export of claims: who asked for what, what the file holds, and how to prove it.
+
+    The file is kept (MEDIA_ROOT/datasets/) and can be downloaded again; its
+    SHA-256 and the combined digest of the audit-chain heads of its claims let
+    `manage.py verify_dataset` show later that neither the file nor the
+    claims' history changed. Written only through review.exports.services.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSONL = "jsonl", "JSON Lines"
+        CLAIMREVIEW = "claimreview", "ClaimReview (JSON-LD)"
+
+    class Status(models.TextChoices):
+        # Recorded; the request that made it writes the file now (a direct download, the command).
+        PENDING = "pending", "Pending"
+        # Waiting for a worker (more claims than CLAIMDESK_EXPORT_ASYNC_ROWS).
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="datasets")
+    created_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=16, choices=Format)
+    # The FilterSet's data as given, {name: [values]}, and the chosen claims' ids for a selection.
+    filters = models.JSONField(default=dict, blank=True)
+    claim_ids = models.JSONField(null=True, blank=True)
+    include_unverified = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    # Claims matching when the export was recorded, and written so far (progress).
+    expected_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    extractor_versions = models.JSONField(default=list, blank=True)
+    tagger_versions = models.JSONField(default=list, blank=True)
+    # SHA-256 over "<claim id>:<head hash of its audit chain>\n" for every row, in file order.
+    audit_digest = models.CharField(max_length=64, blank=True)
+    conflict_ids = models.JSONField(default=list, blank=True)
+    file = models.FileField(upload_to="datasets/", max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("export_dataset", "Can export datasets of claims and download them again")]
+        indexes = [
+            # verify_dataset: the dataset a file's checksum names.
+            models.Index(fields=["sha256"], condition=~Q(sha256=""), name="dataset_sha256_idx"),
+            # An editor's own exports, newest first (workspace exports page).
+            models.Index(fields=["created_by", "-id"], name="dataset_creator_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=["csv", "jsonl", "claimreview"]), name="dataset_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "queued", "running", "ready", "failed"]),
+                name="dataset_status_valid",
+            ),
+            # A ready dataset has its file and the proofs that go with it.
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(sha256="") & ~Q(file="") & Q(row_count__isnull=False)),
+                name="dataset_ready_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dataset {self.pk} ({self.get_format_display()}, {self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("exports:detail", args=[self.pk])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def progress_percent(self) -> int:
+        """Rows written as a share of the rows expected (100 once ready)."""
+        if self.status == self.Status.READY:
+            return 100
+        if not self.expected_rows:
+            return 0
+        return min(99, self.rows_done * 100 // self.expected_rows)

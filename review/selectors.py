@@ -102,4 +102,4 @@ def claims_for(*, user, data=None, queryset: QuerySet | None = None):
     from review.filters import ReviewClaimFilter
 
     visible = claims_visible_to(user, queryset)
-    return ReviewClaimFilter(data=data or {}, queryset=visible, request=None)
+    return ReviewClaimFilter(data=data or {}, queryset=visible, request=None, user=user)

@@ -397,11 +397,11 @@ def suggestion_dismiss(
 
 
 def claim_permalink(claim_id: int) -> str:
-    """The claim's permanent page, an absolute URL (CLAIMDESK_SITE_URL)."""
+    """The claim's review page in the workspace, an absolute URL (CLAIMDESK_SITE_URL)."""
     from django.conf import settings
     from django.urls import reverse
 
-    return settings.CLAIMDESK_SITE_URL.rstrip("/") + reverse("admin:claims_claim_change", args=[claim_id])
+    return settings.CLAIMDESK_SITE_URL.rstrip("/") + reverse("review:claim", args=[claim_id])
 
 
 # --- verdicts ------------------------------------------------------------------

@@ -20,6 +20,10 @@ def default_verdicts_to_review_state(apps, schema_editor):
     Claim.objects.filter(verdict="unverified").update(verdict="", review_state="unreviewed")
     Claim.objects.exclude(verdict="").update(review_state="approved")
     Claim.objects.filter(tags_corrected=True).update(corrected_fields=["stance", "claim_type"])
+    if schema_editor.connection.vendor == "postgresql":
+        # Updated rows leave deferred key checks pending, and constraints are added
+        # next in this transaction, which PostgreSQL refuses while checks are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def review_state_to_default_verdicts(apps, schema_editor):

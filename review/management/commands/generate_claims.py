@@ -1,15 +1,21 @@
+import random
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from claims.generate import generate
 from claims.services import ConflictError, conflict_resolve
+from review.generate import ReviewGenerator
 
 
 class Command(BaseCommand):
-    help = "Fill the database with realistic synthetic documents and claims (for scale tests and benchmarks)."
+    help = (
+        "Fill the database with realistic synthetic documents and claims, a third of them reviewed "
+        "(evidence, verdicts, audit trail), for scale tests and benchmarks."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=100_000, help="claims to add")
@@ -24,11 +30,17 @@ class Command(BaseCommand):
         except ConflictError as exc:
             raise CommandError(str(exc)) from exc
         started = time.monotonic()
+        # Its own generator, so the claims are the same rows with or without review work.
+        review = ReviewGenerator(rng=random.Random(seed + 1), conflict=target, now=timezone.now())  # noqa: S311
         with tqdm(
             total=count, desc="Generating", unit="claim", unit_scale=True, file=sys.stderr, disable=verbosity == 0
         ) as bar:
-            documents, claims = generate(count=count, seed=seed, conflict=target, progress=bar.update)
+            documents, claims = generate(count=count, seed=seed, conflict=target, progress=bar.update, on_batch=review)
         elapsed = time.monotonic() - started
+        written = review.written
         self.stdout.write(
-            f"Generated {claims} claims in {documents} documents in {elapsed:.1f} s ({claims / elapsed:,.0f} claims/s)."
+            f"Generated {claims} claims in {documents} documents in {elapsed:.1f} s "
+            f"({claims / elapsed:,.0f} claims/s), "
+            f"with {written['evidence']} evidence items, {written['verdicts']} verdicts "
+            f"and {written['events']} audit events."
         )

@@ -1,0 +1,145 @@
+"""Keyset (cursor) pagination: no COUNT, no OFFSET, stable while rows change.
+
+A page is the rows after the cursor in (key, id) order, where key is the
+ordering field; the cursor is the last row's (key, id), opaque to clients.
+The default order, (updated_at, id), is the incremental-sync order: a client
+follows `next` to the last page and keeps that page's `resume` link, the
+position after the last row it got; polling `resume` later answers only what
+changed since (or 304, unchanged, with If-None-Match).
+"""
+
+import base64
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import replace_query_param
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Ordering:
+    field: str
+    descending: bool
+    kind: str  # "datetime", "date" or "int"
+
+    @property
+    def name(self) -> str:
+        return ("-" if self.descending else "") + self.field
+
+
+def orderings(*specs: tuple[str, str]) -> dict[str, Ordering]:
+    table = {}
+    for field, kind in specs:
+        for descending in (False, True):
+            ordering = Ordering(field, descending, kind)
+            table[ordering.name] = ordering
+    return table
+
+
+class KeysetPagination:
+    page_size_query_param = "page_size"
+
+    def __init__(self, allowed: dict[str, Ordering], default: str):
+        self.allowed, self.default = allowed, default
+
+    def ordering(self, request) -> Ordering:
+        name = request.query_params.get("ordering") or self.default
+        if name not in self.allowed:
+            raise ValidationError({"ordering": [f"Order by one of {', '.join(self.allowed)}, not {name!r}."]})
+        return self.allowed[name]
+
+    def page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw in (None, ""):
+            return DEFAULT_PAGE_SIZE
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+            raise ValidationError({"page_size": [f"A page holds 1 to {MAX_PAGE_SIZE} rows."]})
+        return int(raw)
+
+    def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
+        """The page's rows, and its links: `next` (None on the last page) and `resume`."""
+        ordering, size = self.ordering(request), self.page_size(request)
+        cursor = request.query_params.get("cursor")
+        if cursor:
+            queryset = queryset.filter(_after(ordering, *_decode(cursor, ordering)))
+        rows = list(queryset.order_by(*_order_by(ordering))[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        here = request.build_absolute_uri()
+        resume = here
+        if rows:
+            last = rows[-1]
+            resume = replace_query_param(here, "cursor", _encode(ordering, getattr(last, ordering.field), last.pk))
+        return rows, {"next": resume if more else None, "resume": resume}
+
+
+def _order_by(ordering: Ordering) -> list:
+    if ordering.field == "id":
+        return ["-id" if ordering.descending else "id"]
+    key = F(ordering.field)
+    if ordering.descending:
+        return [key.desc(nulls_first=True), "-id"]
+    return [key.asc(nulls_last=True), "id"]
+
+
+def _after(ordering: Ordering, value, pk: int) -> Q:
+    """Rows after (value, pk) in the ordering; nulls come last ascending, first descending."""
+    field = ordering.field
+    if field == "id":
+        return Q(id__lt=pk) if ordering.descending else Q(id__gt=pk)
+    if ordering.descending:
+        if value is None:
+            return Q(**{f"{field}__isnull": True, "id__lt": pk}) | Q(**{f"{field}__isnull": False})
+        # The first condition bounds the index range; the second breaks ties by id.
+        return Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(id__lt=pk))
+    if value is None:
+        return Q(**{f"{field}__isnull": True, "id__gt": pk})
+    return (Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(id__gt=pk))) | Q(
+        **{f"{field}__isnull": True}
+    )
+
+
+def _encode(ordering: Ordering, value, pk: int) -> str:
+    shown = value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
+    raw = json.dumps([ordering.name, shown, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(token: str, ordering: Ordering):
+    invalid = ValidationError({"cursor": ["This cursor is not valid: follow the `next` links as given."]})
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        name, value, pk = json.loads(raw)
+    except (ValueError, TypeError):
+        raise invalid from None
+    if name != ordering.name:
+        raise ValidationError({"cursor": ["This cursor belongs to another ordering: keep `ordering` as it was."]})
+    if isinstance(pk, bool) or not isinstance(pk, int) or not 0 <= pk < 2**63:
+        raise invalid
+    if value is None:
+        if ordering.field == "id":
+            raise invalid
+        return None, pk
+    parsed = _parse(ordering.kind, value)
+    if parsed is None:
+        raise invalid
+    return parsed, pk
+
+
+def _parse(kind: str, value):
+    try:
+        if kind == "datetime" and isinstance(value, str):
+            return parse_datetime(value)
+        if kind == "date" and isinstance(value, str):
+            return parse_date(value)
+        if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return value
+    except ValueError:
+        return None
+    return None
