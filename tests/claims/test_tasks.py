@@ -124,7 +124,7 @@ def test_worker_pretags_claims_stored_untagged(actors, use_broker, broker_url, s
 
     use_broker(broker_url)
     start_worker()
-    assert services.claims_queue_pretag(claim_ids=ids) == 1  # 384 claims, one batch of 500
+    assert services.claims_queue_pretag(claim_ids=ids) == 1  # one batch: fewer claims than CLAIMDESK_PRETAG_BATCH_SIZE
     wait_until(lambda: not Claim.objects.filter(tagger_version="").exists(), timeout=60)
 
     assert sorted(Claim.objects.values_list("pk", "stance", "claim_type", "confidence", "tagger_version")) == reference
