@@ -4,13 +4,14 @@ Formatting a million rows in Python costs several times what PostgreSQL's
 own `COPY … TO STDOUT (FORMAT csv)` does, so on PostgreSQL a CSV export is
 a COPY of the same query the FilterSet builds, with every cell formatted in
 SQL as CsvWriter formats it (formula escaping by `claimdesk_csv_cell`, made by
-migration review 0003; empty cells as NULL, which COPY leaves unquoted).
+the datasets migration; empty cells as NULL, which COPY leaves unquoted).
 tests/review/test_exports_copy.py holds the two writers to the same bytes.
 
 Claims are read in chunks of `size` by keyset, each in one REPEATABLE READ
-snapshot: a query for the chunk's last id, one for its tally (row count,
-the "<id>:<audit head>" lines of the audit digest, versions, conflicts) and
-the COPY itself.
+snapshot: a query for the chunk's last id; a COPY of the chunk's
+"<id>:<audit head>" lines (the audit digest, and the row count); one for the
+versions and conflicts it holds; and the COPY of the rows, where evidence and
+audit heads are joined for the chunk's range of ids at once.
 """
 
 from collections.abc import Callable, Iterator
