@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.requeue_stuck_documents",
         "schedule": env_int("CLAIMDESK_SWEEP_INTERVAL", 60),
     },
+    # The workspace dashboard's aggregates, so that no page view scans the claims table.
+    "refresh-dashboard": {
+        "task": "review.refresh_dashboard",
+        "schedule": env_int("CLAIMDESK_DASHBOARD_REFRESH_SECONDS", 120),
+    },
 }
 
 # claimdesk

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from claims.enums import ReviewState
 from claims.extraction.sentences import sentence_spans
-from claims.models import ActorMembership, Claim, Document
+from claims.models import ActorMembership, Claim, Conflict, Document
 from claims.selectors import visible_conflict_ids
-from review.models import AuditEvent, Reservation, Verdict
+from review.models import AuditEvent, DashboardSnapshot, Reservation, Verdict
 
 LEASE = datetime.timedelta(minutes=15)
 # How many locked-but-taken candidates "review next" steps over before giving up.
@@ -242,21 +242,49 @@ def _near(mine: frozenset[str], theirs: frozenset[str]) -> bool:
 
 # --- the dashboard -------------------------------------------------------------
 
-# Seconds the dashboard's aggregates are kept (per process; see README "Dashboard").
+# Seconds the dashboard's aggregates are kept in a process when no fresh snapshot answers.
 DASHBOARD_TTL = 120
+# A snapshot older than this (beat stopped?) is not shown; the page computes its own figures.
+SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
 DAYS_SHOWN = 30
 BUSIEST = 10
 
 
+def dashboard_scope(allowed: set[int] | None) -> str:
+    return "all" if allowed is None else ",".join(map(str, sorted(allowed))) or "none"
+
+
 def dashboard_figures(user) -> dict:
-    """The dashboard's aggregates for the conflicts `user` sees, computed at most once per DASHBOARD_TTL."""
+    """The dashboard's aggregates for the conflicts `user` sees.
+
+    Read from the scope's DashboardSnapshot, which review.refresh_dashboard
+    keeps fresh; without a fresh one (a user limited to several conflicts,
+    beat not running), computed here at most once per DASHBOARD_TTL per process.
+    """
     allowed = visible_conflict_ids(user)
-    key = "review:dashboard:" + ("all" if allowed is None else ",".join(map(str, sorted(allowed))) or "none")
+    scope = dashboard_scope(allowed)
+    snapshot = DashboardSnapshot.objects.filter(scope=scope).values_list("figures", "computed_at").first()
+    if snapshot is not None and timezone.now() - snapshot[1] < SNAPSHOT_MAX_AGE:
+        return snapshot[0]
+    key = f"review:dashboard:{scope}"
     figures = cache.get(key)
     if figures is None:
         figures = _figures(allowed)
         cache.set(key, figures, DASHBOARD_TTL)
     return figures
+
+
+def dashboard_refresh() -> list[str]:
+    """Recompute the snapshots: all conflicts together, and each conflict alone. Returns the scopes."""
+    scopes = [None, *({conflict_id} for conflict_id in Conflict.objects.order_by("pk").values_list("pk", flat=True))]
+    done = []
+    for allowed in scopes:
+        scope = dashboard_scope(allowed)
+        DashboardSnapshot.objects.update_or_create(
+            scope=scope, defaults={"figures": _figures(allowed), "computed_at": timezone.now()}
+        )
+        done.append(scope)
+    return done
 
 
 def _figures(allowed: set[int] | None) -> dict:
