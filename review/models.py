@@ -442,9 +442,10 @@ class Dataset(models.Model):
 class DashboardSnapshot(models.Model):
     """The workspace dashboard's aggregates for one scope, recomputed in the background.
 
-    Celery beat runs review.refresh_dashboard (CLAIMDESK_DASHBOARD_REFRESH_SECONDS)
-    for every conflict and for all of them together, so a page view reads one
-    row instead of scanning the claims table.
+    A worker recomputes them (review.refresh_dashboard, queued by a page view
+    that finds them more than two minutes old) for every conflict and for all
+    of them together, so a page view reads one row instead of scanning the
+    claims table.
     """
 
     # "all", or the ids of the conflicts a user is limited to, sorted: "3" or "3,5".

@@ -29,6 +29,6 @@ def build_dataset(*, dataset_id: int) -> None:
 
 @shared_task(name="review.refresh_dashboard")
 def refresh_dashboard() -> None:
-    """Recompute the workspace dashboard's snapshots (celery beat, every CLAIMDESK_DASHBOARD_REFRESH_SECONDS)."""
+    """Recompute the workspace dashboard's snapshots (queued by a dashboard view that found them old)."""
     scopes = workspace.dashboard_refresh()
     logger.info("Dashboard snapshots recomputed for %d scopes.", len(scopes))

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0005_merge_datasets"),
+        ("review", "0005_datasets_and_export_role"),
     ]
 
     operations = [

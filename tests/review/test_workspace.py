@@ -530,3 +530,29 @@ def test_workspace_dashboard_refresh_without_claims(db):
     assert snapshot.scope == "all"
     assert snapshot.figures["by_state"] == {"unreviewed": 0, "proposed": 0, "approved": 0, "rejected": 0}
     assert (snapshot.figures["per_side"], snapshot.figures["busiest"]) == ([], [])
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_workspace_dashboard_with_an_old_snapshot_queues_its_refresh_once(
+    client, story, analyst, broker_url, use_broker
+):
+    import json
+
+    import redis
+    from django.core.cache import cache
+
+    from review.models import DashboardSnapshot
+    from review.tasks import refresh_dashboard
+    from tests.conftest import TEST_QUEUE
+
+    refresh_dashboard()
+    DashboardSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=3))
+    cache.clear()
+    use_broker(broker_url)
+    _login(client, analyst)
+    shown = client.get(reverse("review:home")).context["figures"]
+    assert shown["by_state"]["unreviewed"] == 2  # the snapshot it has, while a worker makes a new one
+    client.get(reverse("review:home"))  # asked once per two minutes, not per view
+    messages = redis.Redis.from_url(broker_url).lrange(TEST_QUEUE, 0, -1)
+    assert [json.loads(m)["headers"]["task"] for m in messages] == ["review.refresh_dashboard"]
