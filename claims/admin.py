@@ -348,7 +348,7 @@ class ClaimAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
-    actions = ["retag"]
+    actions = ["retag", "export_claims"]  # export_claims: review.admin_exports
 
     class Media:
         css = CSS

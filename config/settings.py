@@ -244,6 +244,19 @@ CLAIMDESK_STUCK_AFTER_SECONDS = env_int("CLAIMDESK_STUCK_AFTER_SECONDS", 600)
 # Where this installation is reached: absolute links to claims (evidence, exports).
 CLAIMDESK_SITE_URL = env_str("CLAIMDESK_SITE_URL") or "http://127.0.0.1:8000"
 
+# Exported datasets (review.Dataset files) are kept under MEDIA_ROOT. They are
+# never served as static files: only the authenticated download views hand them out.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# The organisation that publishes exported datasets: the author of every ClaimReview.
+CLAIMDESK_PUBLISHER_NAME = env_str("CLAIMDESK_PUBLISHER_NAME") or "claimdesk"
+CLAIMDESK_PUBLISHER_URL = env_str("CLAIMDESK_PUBLISHER_URL") or CLAIMDESK_SITE_URL
+# Exports of more claims than this run as a background task instead of downloading directly.
+CLAIMDESK_EXPORT_ASYNC_ROWS = env_int("CLAIMDESK_EXPORT_ASYNC_ROWS", 20_000)
+# Claims read per query while exporting (with their evidence, verdicts and audit heads).
+CLAIMDESK_EXPORT_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_CHUNK_SIZE", 2000)
+# Claims per COPY when PostgreSQL writes a CSV export itself (review.exports.copy).
+CLAIMDESK_EXPORT_COPY_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_COPY_CHUNK_SIZE", 50_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,6 +7,7 @@ from claims import views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("review/exports/", include("review.exports.urls")),
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
     path("api/", include("review.api.urls")),

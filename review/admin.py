@@ -22,7 +22,11 @@ from claims.admin import ClaimAdmin, choice_filter
 from claims.enums import THIRD_PARTY, ClaimType, Stance
 from claims.models import Actor, Claim
 from claims.selectors import visible_conflict_ids
-from review import selectors, services
+from review import (
+    admin_exports,  # noqa: F401 - the datasets' admin, in a module of its own
+    selectors,
+    services,
+)
 from review.api import admin as api_admin  # noqa: F401 - registers webhook endpoints and deliveries
 from review.filters import ReviewClaimFilter
 from review.models import AuditEvent, DismissedSuggestion, Evidence, Verdict

@@ -346,3 +346,94 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} to {self.endpoint} ({self.get_status_display().lower()})"
+
+
+class Dataset(models.Model):
+    """An export of claims: who asked for what, what the file holds, and how to prove it.
+
+    The file is kept (MEDIA_ROOT/datasets/) and can be downloaded again; its
+    SHA-256 and the combined digest of the audit-chain heads of its claims let
+    `manage.py verify_dataset` show later that neither the file nor the
+    claims' history changed. Written only through review.exports.services.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSONL = "jsonl", "JSON Lines"
+        CLAIMREVIEW = "claimreview", "ClaimReview (JSON-LD)"
+
+    class Status(models.TextChoices):
+        # Recorded; the request that made it writes the file now (a direct download, the command).
+        PENDING = "pending", "Pending"
+        # Waiting for a worker (more claims than CLAIMDESK_EXPORT_ASYNC_ROWS).
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="datasets")
+    created_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=16, choices=Format)
+    # The FilterSet's data as given, {name: [values]}, and the chosen claims' ids for a selection.
+    filters = models.JSONField(default=dict, blank=True)
+    claim_ids = models.JSONField(null=True, blank=True)
+    include_unverified = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    # Claims matching when the export was recorded, and written so far (progress).
+    expected_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    extractor_versions = models.JSONField(default=list, blank=True)
+    tagger_versions = models.JSONField(default=list, blank=True)
+    # SHA-256 over "<claim id>:<head hash of its audit chain>\n" for every row, in file order.
+    audit_digest = models.CharField(max_length=64, blank=True)
+    conflict_ids = models.JSONField(default=list, blank=True)
+    file = models.FileField(upload_to="datasets/", max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("export_dataset", "Can export datasets of claims and download them again")]
+        indexes = [
+            # verify_dataset: the dataset a file's checksum names.
+            models.Index(fields=["sha256"], condition=~Q(sha256=""), name="dataset_sha256_idx"),
+            # An editor's own exports, newest first (workspace exports page).
+            models.Index(fields=["created_by", "-id"], name="dataset_creator_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=["csv", "jsonl", "claimreview"]), name="dataset_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "queued", "running", "ready", "failed"]),
+                name="dataset_status_valid",
+            ),
+            # A ready dataset has its file and the proofs that go with it.
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(sha256="") & ~Q(file="") & Q(row_count__isnull=False)),
+                name="dataset_ready_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dataset {self.pk} ({self.get_format_display()}, {self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("exports:detail", args=[self.pk])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def progress_percent(self) -> int:
+        """Rows written as a share of the rows expected (100 once ready)."""
+        if self.status == self.Status.READY:
+            return 100
+        if not self.expected_rows:
+            return 0
+        return min(99, self.rows_done * 100 // self.expected_rows)

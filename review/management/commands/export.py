@@ -1,0 +1,56 @@
+import shutil
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from review.exports import services
+from review.models import Dataset
+
+
+class Command(BaseCommand):
+    help = (
+        "Export claims as CSV, JSON Lines or ClaimReview JSON-LD, filtered like the admin, workspace and API; "
+        "the export is recorded as a dataset (checksum, audit digest) and its file kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", required=True, choices=Dataset.Format.values)
+        parser.add_argument(
+            "--user", required=True, help="the editor the dataset is recorded for (their role and conflicts apply)"
+        )
+        parser.add_argument(
+            "--include-unverified",
+            action="store_true",
+            help="also claims without an approved verdict, marked as not verified",
+        )
+        parser.add_argument("-o", "--output", help="write the file here too (default: standard output; - for it)")
+        filters = parser.add_argument_group("filters (the claims FilterSet)")
+        for key in services.filter_keys():
+            filters.add_argument(f"--{key.replace('_', '-')}", dest=f"filter_{key}", metavar="VALUE")
+
+    def handle(self, *args, format, user, include_unverified, output, **options):
+        account = get_user_model().objects.filter(username=user).first()
+        if account is None:
+            raise CommandError(f"No user {user!r}.")
+        params = {key[len("filter_") :]: value for key, value in options.items() if key.startswith("filter_")}
+        params = {key: value for key, value in params.items() if value is not None}
+        try:
+            dataset = services.dataset_export(
+                user=account, params=params, format=format, include_unverified=include_unverified, background=False
+            )
+            dataset = services.dataset_build(dataset=dataset)
+        except (PermissionDenied, ValidationError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        with dataset.file.open("rb") as source:
+            if output and output != "-":
+                with open(output, "wb") as target:
+                    shutil.copyfileobj(source, target, 1 << 20)
+            else:
+                shutil.copyfileobj(source, sys.stdout.buffer, 1 << 20)
+                sys.stdout.buffer.flush()
+        self.stderr.write(
+            f"Dataset {dataset.pk}: {dataset.row_count} claims, {dataset.get_format_display()}, "
+            f"sha256 {dataset.sha256}, kept as {dataset.file.name}."
+        )
