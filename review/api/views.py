@@ -91,12 +91,13 @@ class ClaimViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """Claims, a page at a time (cursor pagination, no counts); ETag / If-None-Match for cheap polls."""
         queryset = self.filter_queryset(self.get_queryset())
-        rows, links = self.pages.page(queryset, request)
-        etag = etags.page_etag(request, rows)
-        if etags.not_modified(request, etag):
-            return _not_modified(etag)
+        if request.headers.get("If-None-Match"):
+            etag = etags.page_etag(request, self.pages.keys(queryset, request))
+            if etags.not_modified(request, etag):
+                return _not_modified(etag)
+        rows, links, keys = self.pages.page_with_keys(queryset, request)
         with_related(rows, request)
-        return _with_etag({**links, "results": [claim_data(claim) for claim in rows]}, etag)
+        return _with_etag({**links, "results": [claim_data(claim) for claim in rows]}, etags.page_etag(request, keys))
 
     @extend_schema(
         parameters=[IF_NONE_MATCH], responses={200: ClaimSerializer, 304: NOT_MODIFIED, **ERRORS(401, 403, 404, 429)}

@@ -224,3 +224,17 @@ def test_the_fast_representation_equals_the_documented_serializer(api, users, cl
     loaded = with_related([claim_queryset().get(pk=claim.pk)], request)[0]
 
     assert json.loads(json.dumps(claim_data(loaded))) == json.loads(json.dumps(ClaimSerializer(loaded).data))
+
+
+def test_a_new_row_after_the_page_changes_its_etag(api, document):
+    for _ in range(2):
+        ClaimFactory(document=document)
+    client = api["api_client"]
+    first = client.get("/api/v1/claims/?page_size=2")
+    assert first.json()["next"] is None
+
+    ClaimFactory(document=document)
+    again = client.get("/api/v1/claims/?page_size=2", HTTP_IF_NONE_MATCH=first.headers["ETag"])
+
+    assert again.status_code == 200
+    assert again.json()["next"] is not None
