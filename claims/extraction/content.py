@@ -45,6 +45,11 @@ _TRAILING = " \t\n,;:.\u2014\u2013-"
 _DANGLING_WORDS = frozenset(["that", "which", "who", "and", "but", "or", "while", "as", "where", "when", "with", "of"])
 _DANGLING_SIZE = max(map(len, _DANGLING_WORDS))  # lowering never shortens a word
 _LABEL = re.compile(r",\s+(?:an?|the|this)\s+(?:accusation|allegation|claim|charge|assertion)s?\s*$", re.IGNORECASE)
+_NARRATOR_END = re.compile(
+    r",\s+(?:but\s+(?:this|that|it|these|those)\s+(?:was|were|is|are|had|has|could|did)\b|"
+    r"(?:which|this|that)\s+(?:was|were|is|could|has|had)\s+(?:not|never)\b|(?:although|though|whereas)\s)",
+    re.IGNORECASE,
+)
 _ANSWER_END = re.compile(r",\s+(?:while|whereas|but|although)\b")
 _QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
@@ -109,6 +114,15 @@ def bound_answer(text: str, start: int, end: int) -> int:
     if text.find(", ", start, end) < 0:
         return end
     match = _ANSWER_END.search(text, start, end)
+    return match.start() if match else end
+
+
+def bound_assertion(text: str, start: int, end: int) -> int:
+    """A claim ends where the narrator takes over: ", but this was limited
+    to the outskirts", ", which was not confirmed", ", although ..."."""
+    if text.find(", ", start, end) < 0:
+        return end
+    match = _NARRATOR_END.search(text, start, end)
     return match.start() if match else end
 
 

@@ -30,6 +30,7 @@ from .lexicon import (
     IRREGULAR_PAST,
     MEDIA_NOUNS,
     MEDIA_VERBS,
+    MONTHS,
     NEEDS_THAT,
     PASSIVE_AUX,
     PERFORMATIVE_OBJECTS,
@@ -51,6 +52,7 @@ from .tokens import (
     np_word,
     walk_np_left,
     walk_np_right,
+    walk_source_right,
 )
 
 ASSERT, DENY, CONFIRM = "assert", "deny", "confirm"
@@ -108,6 +110,7 @@ _TAIL_OPENERS = frozenset(
     )
 )
 _LABELS = frozenset(words("claim accusation allegation charge assertion report statement version account"))
+_REPORT_NOUNS = frozenset(words("report reports analysis assessment study statement investigation estimate"))
 _PARTICIPLE_LINKS = frozenset({"by", "to", "from", "in", "at", "on", "with", "for", "near", "inside"})
 _TITLE_BREAKS = frozenset({"in", "on", "at", "to", "with", "from", "over", "into"})
 _NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "la", "&"})
@@ -118,6 +121,8 @@ _MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly
 _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
 # Words between a subject and its verb: "has also", "was later".
 _BEFORE_VERB = ADVERBS | AUXILIARIES
+_NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
+_DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "evening", "afternoon", "night"})
 
 
 # Built by the thousand: pass the leading fields by position and set the rest
@@ -179,7 +184,10 @@ def _next(tokens: list[Token], i: int, step: int) -> str:
 def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     if stem == "consider" and _dismisses(tokens, i + 1):
         stance = DENY  # "considered this unlikely"
+    if stance == CONFIRM and _negated(tokens, i):
+        return None  # "did not confirm the death", "which was not confirmed": no confirmation
     j, passive = _skip_auxiliaries(tokens, i - 1)
+    j = _skip_dated(tokens, j)
     following = _next(tokens, i, 1)
     if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
         return None  # "the claim", "its statements": a noun, not a cue
@@ -222,6 +230,31 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
         if stem == "consider":
             attribution.anaphoric = True
     return attribution
+
+
+def _negated(tokens: list[Token], i: int) -> bool:
+    """A cue verb with "not", "never" or "unable to" among the words before it."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        lower = tokens[k][LOWER]
+        if lower in _NEGATIONS or lower.endswith("n't"):
+            return True
+        if lower not in _BEFORE_VERB and lower not in ("to", "be", "independently", "yet", "able", "unable"):
+            return False
+    return False
+
+
+def _skip_dated(tokens: list[Token], j: int) -> int:
+    """'The governor on 4 May alleged', 'Kyiv on Friday said': a date between
+    the subject and its verb belongs to neither."""
+    if j < 1 or not (tokens[j][TEXT][:1].isdigit() or tokens[j][LOWER] in _DATE_PARTS):
+        return j
+    for k in range(j - 1, max(-1, j - 5), -1):
+        lower = tokens[k][LOWER]
+        if lower in ("on", "late", "early", "earlier", "last"):
+            return _skip_auxiliaries(tokens, k - 1)[0]
+        if not (tokens[k][TEXT][:1].isdigit() or lower in _DATE_PARTS or tokens[k][TEXT] == ","):
+            return j
+    return j
 
 
 def _dismisses(tokens: list[Token], k: int) -> bool:
@@ -595,12 +628,14 @@ def _subject_start(tokens: list[Token], j: int) -> int:
 
 def _agents(tokens: list[Token], i: int, stance: str) -> list[Attribution]:
     """'denied by Northland', 'acknowledged by X as well as by Y'."""
+    if stance == CONFIRM and _negated(tokens, i):
+        return []
     start = i
     while start > 0 and tokens[start - 1][LOWER] in ADVERBS:
         start -= 1
     out, k, end = [], i + 2, tokens[i][END]
     for _ in range(3):
-        stop = walk_np_right(tokens, k, len(tokens))
+        stop = walk_source_right(tokens, k, len(tokens))
         if stop <= k or not has_content_word(tokens, k, stop):
             break
         out.append((tokens[k][START], tokens[stop - 1][END]))
@@ -633,8 +668,8 @@ def _agent(tokens, i, stance, span, start, end) -> Attribution:
 
 
 def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
-    first = i + 2
-    stop = walk_np_right(tokens, first, len(tokens))
+    first = _past_report(tokens, i + 2)
+    stop = walk_source_right(tokens, first, len(tokens))
     if stop <= first or not has_content_word(tokens, first, stop):
         return None
     attribution = Attribution("according", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
@@ -651,6 +686,14 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
         attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
     return None
+
+
+def _past_report(tokens: list[Token], k: int) -> int:
+    """'according to a report by X', 'an analysis from X': X is the source."""
+    m = k + 1 if _next(tokens, k, 0) in ("a", "an", "the", "its", "their") else k
+    if _next(tokens, m, 0) in _REPORT_NOUNS and _next(tokens, m, 1) in ("by", "from", "of"):
+        return m + 2
+    return k
 
 
 def _comma_after(tokens: list[Token], k: int) -> int | None:

@@ -77,7 +77,7 @@ ACCUSE_STEMS = frozenset({"accuse", "blame"})
 # Objects that make "announce"/"declare" an act rather than a report.
 PERFORMATIVE_OBJECTS = re.compile(
     r"(?:a |an |the )?(?:\w+ ){0,2}?(?:martial law|curfew|mobili[sz]ation|"
-    r"state of (?:emergency|war)|mourning|ceasefire|truce|ultimatum|"
+    r"state of (?:emergency|war)|mourning|ultimatum|"
     r"independence|war\b|partial mobili)",
     re.IGNORECASE,
 )
@@ -169,7 +169,7 @@ SOURCE_WORDS = frozenset(
         paramedics doctor nurse nurses blogger bloggers activist volunteer fighter soldier
         militant insurgent worker department ombudsman prosecutor prosecutors investigator
         investigators inspectors diplomat diplomats lawmaker lawmakers parliament
-        intelligence broadcaster watchdog negotiator negotiators cabinet presidency
+        intelligence broadcaster watchdog negotiator negotiators cabinet presidency capitals
         """
     )
 )
@@ -391,6 +391,12 @@ TYPE_PHRASES = (
     ),
     ("territorial", "restored restore restoring", r"\brestor\w*\s+(?:\w+\s+){0,2}?\W?(?:stability|control|order)\b"),
     ("ceasefire", "pause", r"\bhumanitarian pause\b"),
+    (
+        "ceasefire",
+        "halt halted halting suspension suspended",
+        r"\b(?:halt(?:ed|ing)?|suspen(?:sion|ded))\s+(?:(?:of|to|in|its|their|all)\s+)*(?:\w+\s+)?(?:operations|"
+        r"fighting|hostilities|strikes|attacks|offensives?|shelling|fire|bombing|military action)\b",
+    ),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
     ("ceasefire", "cessation", r"\bcessation of hostilities\b"),
