@@ -17,6 +17,7 @@ canonical actor is an institution.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .lexicon import (
@@ -108,11 +109,22 @@ class Resolver:
 
     def both_sides(self, mention: str | None) -> list[Claimant]:
         out = []
-        for side in self.registry.sides():
+        for side in self._document_sides():
             actor = self.registry.representative(side)
             if actor is not None:
                 out.append(self._known(actor, mention))
         return out
+
+    def _document_sides(self) -> list[str]:
+        """The two parties "both sides" means: the registry's sides when there
+        are two, else the two this document has heard most from (the
+        registry's order breaks ties)."""
+        sides = self.registry.sides()
+        if len(sides) <= 2:
+            return sides
+        heard = Counter(c.side for c in self.history if c.side in sides)
+        ranked = sorted(sides, key=lambda side: (-heard[side], sides.index(side)))
+        return sorted(ranked[:2], key=sides.index)
 
     def opponent(self, side: str) -> Claimant | None:
         """The authorities of the other belligerent, for "this was denied"."""

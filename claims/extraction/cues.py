@@ -72,7 +72,10 @@ _MEDIA_VERBS = frozenset(MEDIA_VERBS.split("|"))
 _MEDIA_NOUNS = frozenset(MEDIA_NOUNS.split("|"))
 _ISSUE = frozenset({"issued", "issues", "issue", "issuing"})
 _CONTEXT_ADVERBS = frozenset({"allegedly"})
-CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS})
+_MAKE = frozenset({"made", "makes", "make"})
+_CALL = frozenset({"called", "calls", "call"})
+_CALL_FOR = frozenset({"for", "on", "upon", "off", "in", "up"})
+CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS, *_MAKE, *_CALL})
 _NOUN_MARKERS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "such", "any", "no", "our", "your"]
 )
@@ -121,6 +124,8 @@ _MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly
 _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
 # Words between a subject and its verb: "has also", "was later".
 _BEFORE_VERB = ADVERBS | AUXILIARIES
+_MAX_SUBJECT = 12
+_SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
 _NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
 _DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "evening", "afternoon", "night"})
 
@@ -162,7 +167,7 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
     if lower in _ISSUE:
         return _issued(tokens, i)
     if lower in _MEDIA_VERBS:
-        return _media(tokens, i) or _colon_statement(sentence, tokens, i)
+        return _media(tokens, i) or _colon_statement(sentence, tokens, i) or _media_subject(sentence, tokens, i)
     if lower in _CONTEXT_ADVERBS:
         return Attribution("context", ASSERT, i)
     if lower == "witnessed" and _next(tokens, i, 1) == "by":
@@ -170,6 +175,10 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
     cue = CUE_FORMS.get(lower)
     if cue is not None and (i == 0 or not capitalized(token)):
         return _verb(sentence, tokens, i, *cue)
+    if lower in _MAKE and _next(tokens, i, 1) == "it" and _next(tokens, i, 2) == "clear":
+        return _verb(sentence, tokens, i, "clarify", ASSERT, False)  # "made it clear that"
+    if lower in _CALL and _next(tokens, i, 1) in ("it", "this", "that") and _next(tokens, i, 2) not in _CALL_FOR:
+        return _verb(sentence, tokens, i, "describe", ASSERT, False)  # "called it a cynical attempt"
     return None
 
 
@@ -195,6 +204,8 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
         return None  # "reports of", "claims of"
     if following == "by" and stance != ASSERT:
         return _agents(tokens, i, stance)
+    if passive and following == "by" and stance == ASSERT:
+        return _reported_by(sentence, tokens, i, j)
     if passive:
         return _passive(tokens, i, j, stance)
     closing = _closes_clause(tokens, j + 1) if stance == ASSERT and not participle else None
@@ -286,6 +297,8 @@ def _closes_clause(tokens: list[Token], k: int) -> int | None:
     before = tokens[k - 1][TEXT]
     if before in _CLOSING_QUOTES and tokens[k - 2][TEXT] in (",", "?", "!"):
         return k - 1 if k >= 4 else None
+    if tokens[k - 1][LOWER] == "as" and tokens[k - 2][TEXT] == "," and k >= 4:
+        return k - 2  # "The strike hit the depot, as the mayor said"
     return k - 1 if before == "," else None
 
 
@@ -530,14 +543,19 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
     """Token index where the reported content starts, or None for no claim."""
     n = len(tokens)
     if stem in ACCUSE_STEMS:
-        skipped = _skip_reciprocal(tokens, k)
-        k = _past_accused(tokens, k) if skipped == k else skipped
+        if _skip_reciprocal(tokens, k) != k:
+            return k - 1  # "blamed each other for breaches of the truce": the whole predicate
+        k = _past_accused(tokens, k)
+    if stem == "clarify":
+        k += 2  # past "it clear"
     if _next(tokens, k, 0) == "to" and _next(tokens, k, 1) == "have":
         return k + 2
     that = _that_ahead(tokens, k, stem)
     if that is not None:
         return that + 1
     if stem in NEEDS_THAT:
+        if _next(tokens, k, 0) in _SUBJECT_PRONOUNS:
+            return k  # "warned they would strike the capital"
         return _colon_ahead(tokens, k)
     if k < n and tokens[k][TEXT] in (",", ":"):
         k += 1
@@ -611,6 +629,18 @@ def _passive(tokens: list[Token], i: int, j: int, stance: str):
     attribution.content_start = attribution.quote_start
     attribution.content_end = tokens[i][END]
     return attribution
+
+
+def _reported_by(sentence: str, tokens: list[Token], i: int, j: int) -> Attribution | None:
+    """'The fifth raid was reported by the governor': the subject is the claim."""
+    first = i + 2
+    stop = walk_source_right(tokens, first, len(tokens))
+    if stop <= first or not has_content_word(tokens, first, stop) or j < 1:
+        return None
+    attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
+    attribution.stem, attribution.has_that = "report", True
+    begin = _clause_begin(sentence, tokens, j + 1)
+    return attribution if _clause_content(sentence, attribution, begin, tokens[j + 1][START], False) else None
 
 
 def _anaphoric_subject(tokens: list[Token], j: int) -> bool:
@@ -743,6 +773,37 @@ def _media(tokens: list[Token], i: int) -> Attribution | None:
     if confirms or _is_pronoun_object(tokens, start):
         attribution.stance, attribution.anaphoric = CONFIRM, True
         attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+    return attribution
+
+
+def _media_subject(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'Footage from a state channel showed troops on the ridge', 'Satellite
+    images published by a newspaper showed ...': the footage is the subject,
+    and whoever it is from or published by is the source (none named, no claim)."""
+    if tokens[i][LOWER] not in _SHOW:
+        return None
+    begin = i - 1
+    while begin >= 0 and tokens[begin][TEXT] not in (",", ";", ":", "(") and i - begin <= _MAX_SUBJECT:
+        begin -= 1
+    nouns = [k for k in range(begin + 1, i) if tokens[k][LOWER] in _MEDIA_NOUNS or tokens[k][LOWER] == "imagery"]
+    if not nouns:
+        return None
+    source = None
+    for k in range(nouns[0] + 1, i):
+        if tokens[k][LOWER] in ("from", "by", "of"):
+            stop = walk_source_right(tokens, k + 1, i)
+            if stop > k + 1 and has_content_word(tokens, k + 1, stop):
+                source = (k + 1, stop - 1)
+                break
+        elif tokens[k][LOWER] in _SUBJECT_PRONOUNS:
+            source = (k, k)  # "Imagery they had examined showed"
+            break
+    if source is None:
+        return None
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, source))
+    attribution.media, attribution.has_that, attribution.stem = True, True, "show"
+    attribution.region = tokens[begin + 1][START]
+    attribution.content_start = tokens[i + 1][START] if i + 1 < len(tokens) else tokens[i][END]
     return attribution
 
 
