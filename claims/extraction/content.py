@@ -79,6 +79,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
                 end -= 1
     if end > start and text[end - 1] in "\"\u201d'\u2019" and _unbalanced(text, start, end):
         end -= 1
+    if end > start and text[start] in '"\u201c' and _unclosed(text, start, end):
+        start += 1  # a quotation that runs on into the next sentence
     label = _LABEL.search(text, start, end) if text.find(",", start, end) >= 0 else None
     if label is not None:
         end = label.start()  # "..., an accusation" labels the claim, it is not part of it
@@ -88,6 +90,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
         end = cut  # "... in areas of Northland that" loses its dangling "that"
     return start, end
+
+
+def _unclosed(text: str, start: int, end: int) -> bool:
+    piece = text[start:end]
+    return piece.count('"') % 2 == 1 if piece[0] == '"' else piece.count("\u201d") < piece.count("\u201c")
 
 
 def _unbalanced(text: str, start: int, end: int) -> bool:

@@ -170,6 +170,8 @@ SOURCE_WORDS = frozenset(
         militant insurgent worker department ombudsman prosecutor prosecutors investigator
         investigators inspectors diplomat diplomats lawmaker lawmakers parliament
         intelligence broadcaster watchdog negotiator negotiators cabinet presidency capitals
+        adviser advisers advisor advisors aide aides commentator commentators presenter
+        columnist editor admiral colonel
         """
     )
 )
@@ -199,7 +201,8 @@ PERSON_WORDS = frozenset(
         """
         president minister leader spokesman spokeswoman spokesperson director commander
         chief head governor mayor ambassador envoy secretary correspondent reporter
-        journalist expert analyst
+        journalist expert analyst adviser advisor aide commentator presenter columnist
+        editor admiral colonel
         """
     )
 )
