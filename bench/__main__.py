@@ -20,6 +20,9 @@ BENCHMARKS = {
     "pretag": "bench.pretag",
     "changelist": "bench.changelist",
     "workspace": "bench.workspace",
+    "api": "bench.api",
+    "exports": "bench.exports",
+    "recovery": "bench.recovery",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 

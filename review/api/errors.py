@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -71,7 +72,7 @@ def _body(exc: exceptions.APIException, response: Response) -> dict:
         else:
             errors = {key: _list(value) for key, value in data.items()}
             detail = "Invalid input: " + "; ".join(
-                f"{key}: {' '.join(messages)}" if key != "non_field_errors" else " ".join(messages)
+                f"{key}: {' '.join(map(str, messages))}" if key != "non_field_errors" else " ".join(map(str, messages))
                 for key, messages in errors.items()
             )
     elif isinstance(data, list):
@@ -97,15 +98,19 @@ def _text(value) -> str:
     if isinstance(value, list):
         return " ".join(_text(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_text(item)}" for key, item in value.items())
+        return "; ".join(f"item {key}: {_text(item)}" for key, item in value.items())
     return str(value)
 
 
-def _list(value) -> list:
+def _list(value) -> list[str]:
+    """A field's messages as a list of sentences (a list's items say which item they are about)."""
     if isinstance(value, list):
-        return [item if isinstance(item, dict) else str(item) for item in value]
+        return [_text(item) for item in value]
     if isinstance(value, dict):
-        return [{key: _list(item) for key, item in value.items()}]
+        return [
+            f"item {key}: {_text(item)}" if isinstance(key, int) else f"{key}: {_text(item)}"
+            for key, item in value.items()
+        ]
     return [str(value)]
 
 
@@ -126,6 +131,7 @@ def _stale(exc: StaleVersion, context) -> Response:
     return Response(body, status=status.HTTP_409_CONFLICT)
 
 
+@csrf_exempt  # it changes nothing: a POST to no endpoint is a 404 too, never a CSRF page
 def not_found(request, *args, **kwargs):
     """Any path under /api/v1/ that names no endpoint: a JSON 404 like every other error."""
     from django.http import JsonResponse

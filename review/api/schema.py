@@ -1,6 +1,7 @@
 """OpenAPI pieces: the error body, pages, and the webhook payloads (drf-spectacular)."""
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
 from review.models import WebhookEndpoint
@@ -22,7 +23,7 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable: invalid, stale_version, evidence_required, ...")
     detail = serializers.CharField(help_text="What went wrong, for a person.")
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.JSONField()),
+        child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Field errors of a 400, by field name.",
     )
@@ -42,22 +43,22 @@ def ERRORS(*codes: int) -> dict:
     }
 
 
-_pages: dict[str, serializers.Serializer] = {}
+_pages: dict[str, type] = {}
 
 
-def page_of(item) -> serializers.Serializer:
+def page_of(item) -> type:
+    """The page serializer for `item` rows: next, resume, results (never a bare list)."""
     name = item.__name__.removesuffix("Serializer") + "Page"
     if name not in _pages:
-        _pages[name] = inline_serializer(
-            name,
-            {
-                "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
-                "resume": serializers.URLField(
-                    help_text="Where to poll later for what comes after this page (incremental sync)."
-                ),
-                "results": item(many=True),
-            },
-        )
+        fields = {
+            "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
+            "resume": serializers.URLField(
+                help_text="Where to poll later for what comes after this page (incremental sync)."
+            ),
+            "results": item(many=True),
+        }
+        page = type(name, (serializers.Serializer,), fields)
+        _pages[name] = extend_schema_serializer(many=False)(page)
     return _pages[name]
 
 
@@ -124,3 +125,19 @@ def add_webhooks(result, generator, request, public):
         }
     result["x-webhooks"] = webhooks
     return result
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """API tokens (knox, review.api.auth): `Authorization: Token <token>`."""
+
+    target_class = "review.api.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An API token with the prefix "Token": `Authorization: Token <token>` '
+            "(made with `manage.py api_token USER`).",
+        }

@@ -99,3 +99,16 @@ def test_session_sign_in_serves_the_browsable_api(client, users, claim):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert b"Claim List" in response.content
+
+
+def test_an_expired_token_is_refused_and_deleted(users, claim):
+    import datetime
+
+    instance, token = AuthToken.objects.create(user=users["api_client"], expiry=datetime.timedelta(seconds=-1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = client.get("/api/v1/claims/")
+
+    assert response.status_code == 401
+    assert AuthToken.objects.filter(pk=instance.pk).exists() is False

@@ -183,3 +183,21 @@ def test_history_shows_the_hash_chain(api, claim):
     assert events[1]["prev_hash"] == events[0]["hash"]
     assert (body["head"], body["intact"], body["broken"], body["version"]) == (events[1]["hash"], True, None, 2)
     assert api["api_client"].get(f"/api/v1/claims/{claim.pk}/history/").status_code == 403
+
+
+def test_claimant_by_id_or_name_and_an_id_beyond_any_key(api, claim, conflict):
+    from claims.models import Actor
+
+    southland = Actor.objects.get(name="Southland MoD")
+
+    by_id = api["analyst"].patch(f"/api/v1/claims/{claim.pk}/", {"expected_version": 0, "claimant": str(southland.pk)})
+    huge = api["analyst"].patch(f"/api/v1/claims/{claim.pk}/", {"expected_version": 1, "claimant": "9" * 25})
+    unknown = api["analyst"].patch(f"/api/v1/claims/{claim.pk}/", {"expected_version": 1, "claimant": "Nobody"})
+
+    assert by_id.status_code == 200
+    assert by_id.json()["claimant"] == {"id": southland.pk, "name": "Southland MoD", "side": "south"}
+    assert (huge.status_code, huge.json()["errors"]) == (400, {"claimant": ["No such actor."]})
+    assert (unknown.status_code, unknown.json()["detail"]) == (
+        400,
+        "No actor 'Nobody' in the registry; add it there first.",
+    )
