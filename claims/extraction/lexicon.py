@@ -297,7 +297,7 @@ TYPE_WORDS = {
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
         counter-offensive hostilities clash clashes clashed fighting battle battles combat
         targeted hit aggression artillery raid raids ambush incident incidents
-        ambushed skirmish skirmishes explosion explosions warfare sabotage barrage mortar
+        ambushed skirmish skirmishes explosions warfare sabotage barrage mortar
         mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
     "ceasefire": "ceasefire cease-fire truce armistice",
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
@@ -364,10 +364,11 @@ TYPE_PHRASES = (
     # missiles that hit or are fired; not "a radar designed to detect missiles"
     (
         "attack",
-        "missile missiles rocket rockets",
+        "missile missiles rocket rockets drone drones bomb bombs",
         r"\b(?:missiles?|rockets?)\s+(?:(?:were|was|had been|have been|being)\s+)?(?:attacks?|strikes?|fire|"
         r"barrages?|hit|hits|struck|landed|launched|fired)\b|\b(?:fired|launched|hit by|struck by)\s+"
-        r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b",
+        r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b|\b(?:hit|struck|damaged|targeted|attacked)\b(?:\s+\S+){0,4}?\s+"
+        r"with\s+(?:\S+\s+){0,4}?(?:missiles?|rockets?|drones?|bombs?)\b",
     ),
     ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
     ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),

@@ -44,6 +44,9 @@ _NAME = re.compile(r"[A-Z][\w'\u2019-]+")
 _NEGATION = re.compile(
     r"(?:none|no|neither|nobody|nothing)\b|there\s+(?:was|were|had been|have been|is|are)\s+no\b", re.IGNORECASE
 )
+_EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
+# Types one event may be told as: "the airport was shelled" denies "the airbase was destroyed".
+_STRIKE_TYPES = frozenset({"attack", "materiel", "casualties"})
 # How far back such a claim looks for the one it negates.
 _CONTRADICTION_SENTENCES = 2
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
@@ -87,6 +90,10 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
             _contradict(claims, n, registry)
         return
     target = _target(claims, n, registry)
+    if target is not None and not claim.anaphoric:
+        own, _ = classify(claim.content)
+        if own in _EVENT_TYPES and own != target.claim_type and not {own, target.claim_type} <= _STRIKE_TYPES:
+            target = None  # "confirming that one sailor was killed" answers no claim about ground held
     if target is None:
         _own_type(claim)
         return

@@ -319,7 +319,9 @@ def test_claim_type_vocabulary_and_precedence(registry):
         "The army announced a unilateral halt to operations. "
         "The Concord said clashes took place near Kolno. "
         "The navy said the Vela sank after a fire. "
-        "The Concord said 17 houses were destroyed in Tarnow."
+        "The Concord said 17 houses were destroyed in Tarnow. "
+        "The rebels said they hit the Vela with two missiles. "
+        "The navy said the Vela suffered an explosion."
     )
     assert rows(text, registry, "claim_type") == [
         ("attack",),
@@ -329,6 +331,19 @@ def test_claim_type_vocabulary_and_precedence(registry):
         ("attack",),
         ("materiel",),
         ("attack",),
+        ("attack",),
+        ("other",),
+    ]
+
+
+def test_confirmation_about_another_kind_of_event_answers_nothing(registry):
+    text = (
+        "The rebels said that they had taken Kolno. "
+        "The army released a statement confirming that two soldiers were killed near Kolno."
+    )
+    assert rows(text, registry, "claimant", "stance", "claim_type", "responds_to") == [
+        ("Bordurian Liberation Army", "assert", "territorial", None),
+        ("Ruritanian army", "confirm", "casualties", None),
     ]
 
 
