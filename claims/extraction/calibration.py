@@ -20,7 +20,7 @@ _TYPES = ("casualties", "materiel", "territorial", "ceasefire", "diplomatic", "o
 FEATURES = ("bias", "type_confidence", "stance_confidence", "deny", "confirm", *_TYPES)
 
 # Fitted by `python -m bench.calibration --fit` (extractor rules-1.2, 341 claims).
-COEFFICIENTS = (-0.8206, 0.5697, 1.5841, -0.1495, -0.6124, 0.182, 0.3246, 0.2001, 0.1463, -0.8596, -0.6615)
+COEFFICIENTS = (-0.874, 0.7186, 1.5644, -0.1473, -0.1182, 0.1642, 0.2479, 0.105, 0.1423, -0.9654, -0.5979)
 
 
 def feature_vector(type_confidence: float, stance_confidence: float, stance: str, claim_type: str) -> tuple:
