@@ -71,6 +71,8 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
     if "place" in text and _TOOK_PLACE.search(text):
         text = _TOOK_PLACE.sub("happened", text)  # "clashes took place near X": nothing was taken
     words = _lower_words(text)
+    if warning and "if" in words:
+        return "diplomatic", 0.75  # "warned of a massacre if the town fell"
     if not words.isdisjoint(MODAL_WORDS):
         if warning and MODAL_CLAUSE.search(text):
             return "diplomatic", 0.75

@@ -200,8 +200,8 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
     following = _next(tokens, i, 1)
     if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
         return None  # "the claim", "its statements": a noun, not a cue
-    if following == "of" and stem not in ACCUSE_STEMS:
-        return None  # "reports of", "claims of"
+    if following == "of" and stem not in ACCUSE_STEMS and stem != "warn":
+        return None  # "reports of", "claims of"; but "warned of a massacre if ..."
     if following == "by" and stance != ASSERT:
         return _agents(tokens, i, stance)
     if passive and following == "by" and stance == ASSERT:
@@ -553,6 +553,8 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
     that = _that_ahead(tokens, k, stem)
     if that is not None:
         return that + 1
+    if stem == "warn" and _next(tokens, k, 0) == "of":
+        return k + 1
     if stem in NEEDS_THAT:
         if _next(tokens, k, 0) in _SUBJECT_PRONOUNS:
             return k  # "warned they would strike the capital"

@@ -60,6 +60,7 @@ CONFIRM_VERBS = {
     "concur": ("concur", "concurs", "concurred", "concurring"),
     "corroborate": ("corroborate", "corroborates", "corroborated", "corroborating"),
     "verify": ("verify", "verifies", "verified", "verifying"),
+    "reaffirm": ("reaffirm", "reaffirms", "reaffirmed", "reaffirming"),
 }
 
 # Verbs that only make a claim with a clause after them ("warned that",
@@ -226,7 +227,7 @@ NOT_NAMES = frozenset(
         saturday sunday january february march april may june july august september
         october november december gmt utc am pm local time there here if as concurrently
         furthermore moreover additionally separately following approximately around
-        roughly nearly almost local
+        roughly nearly almost local prior despite amid throughout instead besides
         """
     )
 )

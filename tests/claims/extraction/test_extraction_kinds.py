@@ -363,3 +363,18 @@ def test_timeline_entries_of_several_kinds(registry):
         ("Bordurian Liberation Army", "deny", "other", date(2031, 5, 6), None, 0),
         ("Coast guard", "assert", "materiel", date(2031, 5, 7), None, None),
     ]
+
+
+def test_warnings_of_what_would_follow_and_reaffirmations(registry):
+    text = (
+        "Prior to the assault, the army dropped leaflets warning that rebels would be targeted. "
+        "The rebels warned of a massacre if the army took Tarnow. "
+        "The rebels said that the army had captured the station. "
+        "The Concord reaffirmed that the army had captured the station."
+    )
+    assert rows(text, registry, "claimant", "stance", "claim_type", "responds_to") == [
+        ("Ruritanian army", "assert", "diplomatic", None),
+        ("Bordurian Liberation Army", "assert", "diplomatic", None),
+        ("Bordurian Liberation Army", "assert", "territorial", None),
+        ("Concord of Nations", "confirm", "territorial", 2),
+    ]
