@@ -293,7 +293,7 @@ def test_extract_and_ingest_skip_odd_directory_entries_with_a_line_each(actors, 
     assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 23.\n"
     err = StringIO()
     call_command("extract", str(tmp_path), stdout=StringIO(), stderr=err)
-    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 20."]
+    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 23."]
 
 
 def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path):
@@ -329,8 +329,8 @@ def test_extract_stdin_reads_dash(db, monkeypatch):
     out, err = StringIO(), StringIO()
     call_command("extract", "-", stdout=out, stderr=err)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert (len(rows), {row["doc"] for row in rows}) == (20, {"<stdin>"})
-    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 20.\n"
+    assert (len(rows), {row["doc"] for row in rows}) == (23, {"<stdin>"})
+    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 23.\n"
 
 
 @pytest.mark.parametrize("command", ["ingest", "extract"])
@@ -417,7 +417,7 @@ def test_ingest_and_extract_read_utf16_without_bom(actors, tmp_path):
     assert Document.objects.get().input_flags == ["decoded_utf_16_le"]
     out = StringIO()
     call_command("extract", str(path), stdout=out, stderr=StringIO())
-    assert len(out.getvalue().splitlines()) == 20
+    assert len(out.getvalue().splitlines()) == 23
 
 
 REGISTRY_FAULTS = [
