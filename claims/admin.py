@@ -437,6 +437,10 @@ class ClaimAdmin(admin.ModelAdmin):
             _shortened(str(claim.document), 70),
         )
 
+    def has_export_permission(self, request):
+        # The export action (review.admin_exports): editors and admins.
+        return request.user.has_perm("review.export_dataset")
+
     def has_retag_permission(self, request):
         # Re-tagging after a tagger upgrade is an administrator's job.
         return request.user.has_perm("claims.change_claim")

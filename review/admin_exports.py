@@ -34,7 +34,9 @@ def changelist_filters(query: QueryDict) -> QueryDict:
     return params
 
 
-@admin.action(description="Export the selected claims (with “select all”: every claim of the filter)")
+@admin.action(
+    description="Export the selected claims (with “select all”: every claim of the filter)", permissions=["export"]
+)
 def export_claims(modeladmin, request, queryset):
     if request.POST.get("select_across") == "1":
         query = changelist_filters(request.GET)

@@ -188,6 +188,9 @@ def test_the_export_action_is_only_on_the_claims_changelist(client, editor, veri
 
 def test_an_analyst_cannot_export_from_the_admin(client, analyst, verified):
     client.force_login(analyst)
+    assert b'value="export_claims"' not in client.get("/admin/claims/claim/").content
+    refused = client.post("/admin/claims/claim/", {"action": "export_claims", "_selected_action": ["1"], "index": "0"})
+    assert refused.status_code == 200  # the list again, not a redirect to the export form
     assert client.get("/admin/review/dataset/export/").status_code == 403
     assert client.post("/admin/review/dataset/export/", {"format": "csv"}).status_code == 403
     assert client.get("/admin/review/dataset/").status_code == 403
