@@ -41,7 +41,8 @@ def plans_for(client, url):
     plans = []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
-            if "claims_claim" in query["sql"] or "claims_document" in query["sql"]:
+            planned = query["sql"].startswith("EXPLAIN")  # the paginator's estimate reads no rows
+            if not planned and ("claims_claim" in query["sql"] or "claims_document" in query["sql"]):
                 cursor.execute("EXPLAIN " + query["sql"])
                 plans.append("\n".join(row[0] for row in cursor.fetchall()))
     return plans
