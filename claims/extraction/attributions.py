@@ -13,6 +13,7 @@ from . import content as shape
 from .classify import classify
 from .cues import (
     ASSERT,
+    CUE_TRIGGERS,
     CUE_WORDS,
     DENY,
     PREPOSITIONS,
@@ -91,7 +92,7 @@ def _word_trie(vocabulary: frozenset[str]) -> str:
 
 
 # Sentences holding no cue word (as a whole run of letters) are skipped before tokenizing.
-_CUE = re.compile(rf"(?<![a-z])(?:{_word_trie(CUE_WORDS)})(?![a-z])")
+_CUE = re.compile(rf"(?<![a-z])(?:{_word_trie(CUE_TRIGGERS)})(?![a-z])")
 
 
 def find_attributions(sentence: str) -> list[Attribution]:

@@ -76,6 +76,13 @@ _MAKE = frozenset({"made", "makes", "make"})
 _CALL = frozenset({"called", "calls", "call"})
 _CALL_FOR = frozenset({"for", "on", "upon", "off", "in", "up"})
 CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS, *_MAKE, *_CALL})
+# What a sentence must hold to be worth tokenizing: the cue words, but "made"
+# and "called" (common words) only in the phrases that make them cues.
+CUE_TRIGGERS = (
+    (CUE_WORDS - _MAKE - _CALL)
+    | frozenset(f"{verb} it clear" for verb in _MAKE)
+    | frozenset(f"{verb} {pronoun}" for verb in _CALL for pronoun in ("it", "this", "that"))
+)
 _NOUN_MARKERS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "such", "any", "no", "our", "your"]
 )
