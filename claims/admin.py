@@ -434,7 +434,7 @@ class ClaimAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:claims_document_change", args=[claim.document_id]),
-            _shortened(str(claim.document), 70),
+            _shortened(str(claim.document), 48),
         )
 
     def has_export_permission(self, request):
