@@ -95,6 +95,27 @@ TABLE = [
     Row("admin: a claim", "get", "/admin/claims/claim/{claim}/change/", (LOGIN, LOGIN, 200, 200, 200), session=True),
     Row("admin: webhooks", "get", "/admin/review/webhookendpoint/", (LOGIN, LOGIN, 403, 403, 200), session=True),
     Row("admin: API tokens", "get", "/admin/knox/authtoken/", (LOGIN, LOGIN, 403, 403, 200), session=True),
+    Row("admin: datasets", "get", "/admin/review/dataset/", (LOGIN, LOGIN, 403, 200, 200), session=True),
+    Row("admin: audit trail", "get", "/admin/review/auditevent/", (LOGIN, LOGIN, 200, 200, 200), session=True),
+    Row(
+        "admin: add a claim (no such page)",
+        "get",
+        "/admin/claims/claim/add/",
+        (LOGIN, LOGIN, 403, 403, 403),
+        session=True,
+    ),
+    Row(
+        "admin: delete a claim",
+        "get",
+        "/admin/claims/claim/{claim}/delete/",
+        (LOGIN, LOGIN, 403, 403, 200),
+        session=True,
+    ),
+    # The API: exports (editors)
+    Row("exports list", "get", f"{API}/exports/", (401, 403, 403, 200, 200)),
+    Row("export a filter", "post", f"{API}/exports/", (401, 403, 403, 201, 201), {"format": "csv"}),
+    Row("workspace: exports", "get", "/review/exports/", (LOGIN, 403, 403, 200, 200), session=True),
+    Row("workspace: export form", "get", "/review/exports/new?side=north", (LOGIN, 403, 403, 200, 200), session=True),
     # The review workspace (session sign-in; a write answers with a redirect back to the page)
     *(
         Row(f"workspace: {name}", "get", path, statuses, session=True)
