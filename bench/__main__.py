@@ -21,6 +21,8 @@ BENCHMARKS = {
     "changelist": "bench.changelist",
     "workspace": "bench.workspace",
     "api": "bench.api",
+    "exports": "bench.exports",
+    "recovery": "bench.recovery",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 

@@ -155,6 +155,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["conflict"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["=sha256"]
     readonly_fields = [
         "conflict",
@@ -164,6 +165,8 @@ class DocumentAdmin(admin.ModelAdmin):
         "extractor_version",
         "claim_count",
         "attempts",
+        "last_error",
+        "lease_expires_at",
         "queued_at",
         "extraction_started_at",
         "extraction_finished_at",
@@ -172,6 +175,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "updated_at",
         "text_preview",
     ]
+    DOCUMENT_FIELDS = ["title", ("conflict", "status"), ("url", "publisher"), ("published_date", "source_name")]
     EXTRACTION_FIELDS = [
         "error",
         "claim_count",
@@ -215,7 +219,7 @@ class DocumentAdmin(admin.ModelAdmin):
                 ("Where it comes from", {"fields": ["title", "url", "publisher", "published_date"]}),
             ]
         return [
-            (None, {"fields": ["title", "conflict", "status", "url", "publisher", "published_date", "source_name"]}),
+            (None, {"fields": self.DOCUMENT_FIELDS}),
             ("Extraction", {"classes": ["collapse"], "fields": self.EXTRACTION_FIELDS}),
             ("Text", {"classes": ["collapse"], "fields": ["text_preview"]}),
         ]
@@ -347,6 +351,8 @@ class ClaimAdmin(admin.ModelAdmin):
     search_help_text = "Every word in the sentence or the claimant's name (full-text search)."
     paginator = CappedCountPaginator
     show_full_result_count = False
+    # Counts per filter choice would each count the table: never at a million claims.
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     actions = ["retag", "export_claims"]  # export_claims: review.admin_exports
 

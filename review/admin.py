@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -51,11 +52,16 @@ class ClaimCorrectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         claim = self.instance
         if "claimant" in self.fields:
-            self.fields["claimant"].queryset = Actor.objects.filter(
-                memberships__conflict_id=claim.conflict_id
-            ).order_by("name")
+            # The conflict's registry, and the claimant it has now whatever that is.
+            self.fields["claimant"].queryset = (
+                Actor.objects.filter(Q(memberships__conflict_id=claim.conflict_id) | Q(pk=claim.claimant_id))
+                .distinct()
+                .order_by("name")
+            )
             self.fields["claimant"].help_text = "A new claimant brings its side in this conflict."
         sides = [*claim.conflict.parties, THIRD_PARTY]
+        if claim.side and claim.side not in sides:
+            sides.append(claim.side)  # shown as it is; claim_correct says which sides are allowed
         self.fields["side"].choices = [("", "—"), *((side, claim.conflict.side_label(side)) for side in sides)]
         if not self.is_bound:
             self.initial["locations"] = ", ".join(claim.locations)
@@ -206,18 +212,24 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def history_rows(events) -> list[tuple[AuditEvent, list[tuple[str, str | None, str]]]]:
-    """Each event with its (field, before, after) lines; before is None for a value that is new."""
+def history_rows(events) -> list[tuple[AuditEvent, list[tuple[str, str | None, str | None]]]]:
+    """Each event with its (field, before, after) lines.
+
+    before is None for a value that is new; after is None for a value the
+    event took away (removed evidence), and blank values it only looked at
+    (a proposal's verdict in force) are left out. Fields are in alphabetical
+    order: JSON columns do not keep the order they were written in.
+    """
     rows = []
     for event in events:
-        names = [*event.after, *(name for name in event.before if name not in event.after)]
         lines = [
-            (
-                name,
-                _shown(event.before.get(name)) if name in event.before else None,
-                _shown(event.after.get(name)),
-            )
-            for name in names
+            (name, _shown(event.before[name]) if name in event.before else None, _shown(value))
+            for name, value in sorted(event.after.items())
+        ]
+        lines += [
+            (name, _shown(value), None)
+            for name, value in sorted(event.before.items())
+            if name not in event.after and value not in (None, "", [])
         ]
         rows.append((event, lines))
     return rows

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Substr, TruncDate
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 
 from claims.enums import ReviewState
@@ -170,16 +170,24 @@ def claim_context(claim: Claim) -> Context:
     return Context(before[-CONTEXT_SENTENCES:], lead, quote, tail, after[:CONTEXT_SENTENCES])
 
 
-def claimant_registered(claim: Claim) -> bool | None:
-    """Whether the conflict's registry lists the claimant (None: no claimant)."""
-    if claim.claimant_id is None:
-        return None
-    proposed = (
-        ActorMembership.objects.filter(conflict_id=claim.conflict_id, actor_id=claim.claimant_id)
-        .values_list("is_proposed", flat=True)
-        .first()
+def with_page_facts(claims: QuerySet) -> QuerySet:
+    """Annotate what the review page tells of each claim, in the claim's own query.
+
+    `registered`: the conflict's registry lists the claimant (not a proposed actor);
+    `position`: how many claims come before it in its document (the document page it is on).
+    """
+    listed = ActorMembership.objects.filter(
+        conflict_id=OuterRef("conflict_id"), actor_id=OuterRef("claimant_id"), is_proposed=False
     )
-    return proposed is False
+    before = (
+        Claim.objects.filter(document_id=OuterRef("document_id"))
+        .filter(Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), id__lt=OuterRef("id")))
+        .order_by()
+        .values("document_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return claims.annotate(registered=Exists(listed), position=Coalesce(Subquery(before), 0))
 
 
 def related_claims(claim: Claim, *, visible: QuerySet) -> list[Claim]:

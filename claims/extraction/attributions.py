@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left
 
 from . import content as shape
+from .classify import classify
 from .cues import (
     ASSERT,
     CUE_WORDS,
@@ -40,6 +41,10 @@ from .tokens import (
     walk_np_right,
 )
 
+_QUOTE_OPENERS = '"\u201c'
+# Fewer words than this in a sentence of a quotation that runs on are no claim ("Third time.").
+_MIN_QUOTED_WORDS = 4
+_EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
 _OPENERS = frozenset({";", "while", "whereas", "whilst", "although", "though"})
 _REGION_GLUE = frozenset({",", ";", ":", "while", "whereas", "whilst", "and", "but", "as", "which", "who", "with"})
 # What a region takes in to its left: the glue and adverbs ("and later said").
@@ -313,11 +318,22 @@ def _split_coordinated(sentence: str, tokens: list[Token], found: list[Attributi
         if attribution.kind not in ("verb", "according") or attribution.stance != ASSERT:
             continue
         for cut, resume in _coordination_points(sentence, tokens, attribution):
+            if not _separate_events(sentence, attribution.content_start, cut, resume, attribution.content_end):
+                continue
             tail = _copy(attribution, resume)
             attribution.content_end = cut
             out.append(tail)
             attribution = tail
     return out
+
+
+def _separate_events(sentence: str, start: int, cut: int, resume: int, end: int) -> bool:
+    """'that its units surrounded X, and that clashes continued near Y' is two
+    events, so two claims; 'that a fire broke out, and that the ship was
+    damaged' tells one story, kept whole: both parts must name an event."""
+    first, _ = classify(sentence[start:cut])
+    second, _ = classify(sentence[resume:end])
+    return first in _EVENT_TYPES and second in _EVENT_TYPES
 
 
 def _coordination_points(sentence, tokens, attribution) -> list[tuple[int, int]]:
@@ -340,7 +356,10 @@ def _coordination_points(sentence, tokens, attribution) -> list[tuple[int, int]]
             continue
         if tokens[k - 1][TEXT] == "," and _starts_clause(tokens, k + 1, end):
             points.append((tokens[k - 1][START], tokens[k + 1][START]))
-    return sorted(set(points))
+    resumes = {}  # ", and that B" is found twice: resume after the "that"
+    for cut, resume in points:
+        resumes[cut] = max(resume, resumes.get(cut, resume))
+    return sorted(resumes.items())
 
 
 def _starts_clause(tokens: list[Token], k: int, end: int) -> bool:
@@ -424,3 +443,24 @@ def _finish(sentence: str, attribution: Attribution) -> bool:
 def _starts_with_preposition(sentence: str, start: int, end: int) -> bool:
     first = sentence[start:end].split(" ", 1)[0]
     return first in PREPOSITIONS
+
+
+def quoted_sentence(sentence: str) -> Attribution | None:
+    """The claim of a sentence that carries on a quotation opened before it
+    ('"... sank." ... Also, the forces of the ship were diverted.'): the
+    sentence without its quotation marks and leading time phrase, when it
+    has a few words to say."""
+    attribution = Attribution("quoted", ASSERT, 0)
+    begin = skip_space(sentence, 0)
+    while begin < len(sentence) and sentence[begin] in _QUOTE_OPENERS:
+        begin += 1
+    content = shape.strip_leading(sentence, begin, len(sentence))
+    start, end = shape.trim(sentence, content, len(sentence))
+    if end > start and sentence[end - 1] in '"\u201d':
+        end = shape.trim(sentence, start, end - 1)[1]
+    if len(sentence[start:end].split()) < _MIN_QUOTED_WORDS:
+        return None
+    attribution.lead = (begin, start)
+    attribution.content_start, attribution.content_end = start, end
+    attribution.region = begin
+    return attribution

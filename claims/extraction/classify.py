@@ -8,7 +8,17 @@ the quote's words.
 
 import re
 
-from .lexicon import CLAIM_TYPES, MODAL_CLAUSE, MODAL_WORDS, TYPE_PHRASES, TYPE_PREFIXES, TYPE_WORDS
+from .lexicon import (
+    CIVIL_STRUCTURES,
+    CLAIM_TYPES,
+    DESTRUCTION_WORDS,
+    EQUIPMENT,
+    MODAL_CLAUSE,
+    MODAL_WORDS,
+    TYPE_PHRASES,
+    TYPE_PREFIXES,
+    TYPE_WORDS,
+)
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # The same words in lower-case ASCII text, where a plain range is much cheaper
@@ -34,6 +44,7 @@ for _name, _triggers, _pattern in TYPE_PHRASES:
         _PHRASES.setdefault(_trigger, []).append((_name, _compiled))
 _TRIGGERS = frozenset(_PHRASES)
 _ORDER = {name: n for n, name in enumerate(CLAIM_TYPES)}
+_EQUIPMENT = re.compile(rf"\b(?:{EQUIPMENT}|positions?|posts?|depots?)\b", re.IGNORECASE)
 # How sure a stance is, by the shape of the attribution that produced it.
 STANCE_CONFIDENCE = {
     "verb": 0.95,
@@ -41,6 +52,7 @@ STANCE_CONFIDENCE = {
     "agent": 0.9,
     "opponent": 0.7,
     "context": 0.6,
+    "quoted": 0.75,
 }
 # stance_confidence's values, worked out once (it runs for every claim).
 _STANCE_CONFIDENCES = {
@@ -66,11 +78,25 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
             return "diplomatic", 0.6  # events only in what someone would do
     else:
         hits = _types(text, words)
+    if hits and hits[0] == "materiel" and _civil_damage(text, words):
+        hits = sorted({*hits[1:], "attack"}, key=_ORDER.__getitem__)
+    if media and "diplomatic" in hits and "territorial" not in hits:
+        # footage of troops deployed somewhere shows who holds it; it announces nothing
+        hits = sorted({*hits, "territorial"} - {"diplomatic"}, key=_ORDER.__getitem__)
     if hits:
         return hits[0], 0.9 if len(hits) == 1 else 0.75
     if media:
         return "territorial", 0.6  # footage with no event word shows who holds a place
+    if "if" in words and not words.isdisjoint(MODAL_WORDS):
+        return "diplomatic", 0.6  # a condition and what would follow: a warning
     return "other", 0.5
+
+
+def _civil_damage(text: str, words: set[str]) -> bool:
+    """Buildings destroyed, no equipment named: the damage of an attack."""
+    if words.isdisjoint(DESTRUCTION_WORDS) or words.isdisjoint(CIVIL_STRUCTURES):
+        return False
+    return _EQUIPMENT.search(text) is None
 
 
 def _lower_words(text: str) -> set[str]:

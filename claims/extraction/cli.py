@@ -12,7 +12,7 @@ from typing import TextIO
 
 from . import DEFAULT_REGISTRY_PATH
 from .engine import extract
-from .records import claim_to_record, id_prefix_for
+from .records import IdPrefixes, claim_to_record
 from .registry import Registry
 from .text import normalize_text
 
@@ -21,9 +21,10 @@ def run_cli(paths: Iterable[str | Path], registry_path: str | Path | None, out: 
     """Extract claims from each file and write JSON lines to `out`; return the count."""
     registry = Registry.from_file(registry_path or DEFAULT_REGISTRY_PATH)
     count = 0
+    prefixes = IdPrefixes()
     for path in map(Path, paths):
         normalized = normalize_text(path.read_bytes())
-        prefix = id_prefix_for(path.name)
+        prefix = prefixes.next(path.name)
         for claim in extract(normalized.text, registry):
             record = claim_to_record(claim, doc=path.name, id_prefix=prefix)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

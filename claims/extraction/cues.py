@@ -2,7 +2,8 @@
 
 Cues are found token by token: reporting verbs (any tense, participles,
 passives), "according to", "released footage showing", "issued a denial",
-"denied by X", and the adverbs "allegedly"/"reportedly". Each cue gets the
+"denied by X", and the adverb "allegedly" (an allegation of the source in
+context; "reportedly" is the narrator's hedge and names no one). Each cue gets the
 source written next to it, or is marked as sharing the subject of an earlier
 clause; where its content ends is decided when the sentence's attributions
 are put together (see attributions.py).
@@ -25,6 +26,7 @@ from .lexicon import (
     CLAUSE_WORDS,
     CONFIRM_VERBS,
     DENY_VERBS,
+    DISMISSALS,
     IRREGULAR_PAST,
     MEDIA_NOUNS,
     MEDIA_VERBS,
@@ -67,7 +69,7 @@ CUE_FORMS = _forms()
 _MEDIA_VERBS = frozenset(MEDIA_VERBS.split("|"))
 _MEDIA_NOUNS = frozenset(MEDIA_NOUNS.split("|"))
 _ISSUE = frozenset({"issued", "issues", "issue", "issuing"})
-_CONTEXT_ADVERBS = frozenset({"allegedly", "reportedly"})
+_CONTEXT_ADVERBS = frozenset({"allegedly"})
 CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS})
 _NOUN_MARKERS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "such", "any", "no", "our", "your"]
@@ -155,7 +157,7 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
     if lower in _ISSUE:
         return _issued(tokens, i)
     if lower in _MEDIA_VERBS:
-        return _media(tokens, i)
+        return _media(tokens, i) or _colon_statement(sentence, tokens, i)
     if lower in _CONTEXT_ADVERBS:
         return Attribution("context", ASSERT, i)
     if lower == "witnessed" and _next(tokens, i, 1) == "by":
@@ -175,6 +177,8 @@ def _next(tokens: list[Token], i: int, step: int) -> str:
 
 
 def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
+    if stem == "consider" and _dismisses(tokens, i + 1):
+        stance = DENY  # "considered this unlikely"
     j, passive = _skip_auxiliaries(tokens, i - 1)
     following = _next(tokens, i, 1)
     if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
@@ -215,6 +219,29 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
         attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
         if source is not None and _next(tokens, source[0], -1) == "which":
             attribution.anaphoric = True  # "..., which the government denied": the clause before
+        if stem == "consider":
+            attribution.anaphoric = True
+    return attribution
+
+
+def _dismisses(tokens: list[Token], k: int) -> bool:
+    """'this unlikely', 'the claim false': a verdict on what was just said."""
+    if _next(tokens, k, 0) not in ("this", "it", "that", "these", "such", "the"):
+        return False
+    return any(_next(tokens, k, step) in DISMISSALS for step in (1, 2, 3))
+
+
+def _colon_statement(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'posted the following: "..."': what follows the colon is the claim."""
+    if _next(tokens, i, 1) != "the" or _next(tokens, i, 2) != "following" or _next(tokens, i, 3) != ":":
+        return None
+    j, _ = _skip_auxiliaries(tokens, i - 1)
+    source, shared = _left_source(tokens, i, j, False)
+    if source is None and not shared:
+        return None
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, source), shared)
+    attribution.has_that, attribution.stem = True, "post"
+    attribution.content_start = tokens[i + 4][START] if i + 4 < len(tokens) else len(sentence)
     return attribution
 
 
@@ -478,7 +505,7 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
     if that is not None:
         return that + 1
     if stem in NEEDS_THAT:
-        return None
+        return _colon_ahead(tokens, k)
     if k < n and tokens[k][TEXT] in (",", ":"):
         k += 1
     if stem in ("announce", "declare") and k < n:
@@ -486,6 +513,17 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
         if PERFORMATIVE_OBJECTS.match(rest):
             return None
     return k
+
+
+def _colon_ahead(tokens: list[Token], k: int) -> int | None:
+    """'wrote to The Guardian: "..."', 'told reporters: "..."': the quotation after the colon."""
+    for m in range(k, min(len(tokens) - 1, k + 8)):
+        text = tokens[m][TEXT]
+        if text == ":":
+            return m + 1 if tokens[m + 1][TEXT] in ('"', "\u201c") else None
+        if text in (".", ";", ",", "that"):
+            return None
+    return None
 
 
 def _past_accused(tokens: list[Token], k: int) -> int:

@@ -17,14 +17,25 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
-from .lexicon import FOREIGN_ZONES, MONTHS, NOON_WORDS, NUMBER_WORDS, RELATIVE_DAYS, WEEKDAYS
-from .model import slot_filler
+from .lexicon import (
+    FIGHTING_SPELLS,
+    FOREIGN_ZONES,
+    MONTHS,
+    NOON_WORDS,
+    NUMBER_WORDS,
+    ORDINALS,
+    RELATIVE_DAYS,
+    WEEKDAYS,
+)
 
 _MONTH = "|".join(sorted({m.capitalize() for m in MONTHS} | {m.upper() for m in MONTHS}, key=len, reverse=True))
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _RELATIVE = "|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))
 _WEEKDAY = "|".join(day.capitalize() for day in WEEKDAYS)
+_ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"|\d{1,2}(?:st|nd|rd|th)"
+_SPELLS = "|".join(FIGHTING_SPELLS)
 # Month names for patterns that ignore case.
 _MONTH_I = "|".join(sorted({m.capitalize() for m in MONTHS}, key=len, reverse=True))
 # Letters a date can begin with; the alternatives below start with a digit,
@@ -42,7 +53,9 @@ _DATES = re.compile(
     rf"|(?P<rel>{_RELATIVE})\b"
     # "on Friday" in a report; not "next Friday", not a heading's "Tuesday 3 March".
     rf"|(?<!next )(?P<wd>{_WEEKDAY})\b(?!,?\s+(?:the\s+)?\d|,?\s+(?:{_MONTH_I})\b)"
-    rf"|(?P<n>\d{{1,2}}|{_NUMBER})\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|earlier|after|before|on)\b)",
+    rf"|(?P<n>\d{{1,2}}|{_NUMBER})\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|earlier|after|before|on)\b"
+    # "the second day of the battle": counted from the day the document's events begin
+    rf"|the\s+(?P<ord>{_ORDINAL})\s+day\s+of\s+(?:the\s+)?(?:{_SPELLS})\b)",
     re.IGNORECASE,
 )
 # Cheap test run first: most sentences hold no date at all. The leading
@@ -56,6 +69,8 @@ _TRIGGER = re.compile(
     r"|(?<=\d)(?:st|nd|rd|th|\d{3}-\d))"
 )
 
+# Months as a period in a heading: "(May-June)", "September to November".
+_RANGE = re.compile(rf"(?:{_MONTH_I})\.?\s*(?:[-\u2013\u2014]|\bto\b|\buntil\b)\s*(?:{_MONTH_I})\b", re.IGNORECASE)
 _PERIOD_START = re.compile(r"\b(?:since|until|till)\s+$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"\b(?P<m>{_MONTH})\b(?:\s+(?P<y>\d{{4}}))?")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -80,10 +95,6 @@ class DateMention:
     weekday: bool = False
 
 
-# DateMention(...) with every field given, cheaper than the frozen __init__.
-_mention = slot_filler(DateMention)
-
-
 class DateTracker:
     """The running date of a document, advanced sentence by sentence.
 
@@ -103,6 +114,52 @@ class DateTracker:
         first_heading = self._first_heading_date(heading_texts)
         self.headed = first_heading is not None
         self.current = first_heading if self.headed else self.document_date
+        # Documents dated by their own sentences alone (see _profile).
+        self.anchor: date | None = None
+        self.topical = False
+        self.main: date | None = None
+        self.lead: date | None = None
+        self.in_lead = False
+        self._section_date: date | None = None
+        self._opening = False
+        if not self.headed and self.document_date is None:
+            self._profile(text)
+
+    @property
+    def self_dated(self) -> bool:
+        """No dated headings and no dateline: the sentences date themselves."""
+        return self.anchor is not None
+
+    def _profile(self, text: str) -> None:
+        """How an undated document uses its dates.
+
+        A chronological narrative (its dates mostly move forward) keeps a
+        running date across paragraphs; a topical article (an encyclopedic
+        account that goes back and forth) dates each paragraph afresh, from
+        the date of its section, else from the date the article is mostly
+        about (the one it gives most often)."""
+        values = [m.value for m in self.mentions(text) if not (m.relative or m.weekday)]
+        if not values:
+            return
+        self.anchor = values[0]
+        backwards = sum(later < earlier for earlier, later in pairwise(values))
+        self.topical = len(values) > 2 and backwards * 5 > len(values) - 1
+        self.main = Counter(values).most_common(1)[0][0]
+        self.current = self.main if self.topical else self.anchor
+
+    def start_lead(self, lead: str) -> None:
+        """The summary before a document's first section is about one day: the
+        first it names ("started on 19 May"), whatever later days it mentions."""
+        if not self.self_dated:
+            return
+        days = [m.value for m in self.mentions(lead) if not (m.relative or m.weekday)]
+        if days:
+            self.lead = self.anchor = days[0]
+            self.in_lead = True
+
+    def on_paragraph(self) -> None:
+        if self.self_dated and self.topical and not self.in_lead:
+            self.current = self._section_date or self.main
 
     def _dateline(self, text: str) -> date | None:
         """`date 2022-05-14`, or a wire dateline: `KYIV, May 14 (Reuters) -`."""
@@ -124,27 +181,56 @@ class DateTracker:
         """The first day-level heading date, else the first month heading."""
         month_level = None
         for heading in headings:
-            days = [m.value for m in self.mentions(heading) if not m.relative]
-            if days:
-                return days[0]
-            month_level = month_level or self.heading_date(heading, None)
+            found = self.heading_date(heading, None)
+            days = [m for m in self.mentions(heading) if not m.relative]
+            if found is not None and days:
+                return found
+            month_level = month_level or found
         return month_level
 
     def heading_date(self, heading: str, current: date | None) -> date | None:
+        """The day (or month) a heading dates its section with; None for a
+        heading holding a period ("Autumn raids (3 September-20 October)")."""
         found = self.mentions(heading, current)
         absolute = [m.value for m in found if not m.relative]
         if absolute:
-            return absolute[0]
+            # "3-4 October" is a day's section still; three days and more, a period.
+            return absolute[0] if max(absolute) - min(absolute) < timedelta(days=3) else None
         match = _MONTH_ONLY.search(heading)
-        if match is None or (self.year is None and not match.group("y")):
+        if match is None or (self.year is None and not match.group("y")) or _RANGE.search(heading):
             return None
         year = int(match.group("y") or self.year)
         return _make(year, MONTHS[match.group("m").lower()], 1)
 
     def on_heading(self, heading: str) -> None:
+        if self.self_dated:
+            if self.in_lead:
+                self.in_lead = False
+                self.current = self.main if self.topical else self.lead
+            self._section_date, self._opening = None, True
+            return
         found = self.heading_date(heading, self.current)
         if found is not None:
             self.current = self.section = found
+
+    def open_section(self, value: date | None) -> None:
+        """The date opening a section's first sentence ("By 18 April, ...")
+        dates the section's paragraphs in a topical document."""
+        if self._opening:
+            self._opening = False
+            if value is not None and self.topical:
+                self._section_date = self.current = value
+
+    def moves_to(self, value: date, opens_paragraph: bool = False) -> bool:
+        """Whether a date a sentence gives becomes the running date. In a
+        chronological narrative a day before the running one is an aside
+        ("On 30 July a channel aired footage of the hill"), unless it opens a
+        paragraph."""
+        if self.in_lead:
+            return False
+        if self.self_dated and not self.topical and self.current is not None and not opens_paragraph:
+            return value >= self.current
+        return True
 
     def in_dateline(self, offset: int) -> bool:
         """Whether document offset `offset` lies in the wire dateline."""
@@ -164,7 +250,7 @@ class DateTracker:
             if value is not None:
                 relative = bool(match.group("rel") or match.group("n") or match.group("od"))
                 weekday = match.group("wd") is not None
-                out.append(_mention(match.start(), match.end(), value, relative, weekday))
+                out.append(DateMention(match.start(), match.end(), value, relative, weekday))
         return out
 
     def _value(self, match: re.Match, current: date | None) -> date | None:
@@ -174,6 +260,8 @@ class DateTracker:
             return self._absolute(match.group("dy"), match.group("dm"), match.group("dd"))
         if match.group("mm"):
             return self._absolute(match.group("my"), match.group("mm"), match.group("md"))
+        if match.group("ord"):
+            return self._nth_day(match.group("ord").lower())
         if current is None:
             return None
         if match.group("od"):
@@ -187,6 +275,12 @@ class DateTracker:
             back = (anchor.weekday() - WEEKDAYS.index(match.group("wd").lower())) % 7
             return anchor - timedelta(days=back)
         return _shifted(current, match)
+
+    def _nth_day(self, ordinal: str) -> date | None:
+        if self.anchor is None:
+            return None
+        number = ORDINALS.get(ordinal) or int(ordinal[:-2])
+        return self.anchor + timedelta(days=number - 1)
 
     def _absolute(self, year: str | None, month: str, day: str) -> date | None:
         year_value = int(year) if year else self.year

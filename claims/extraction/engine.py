@@ -10,16 +10,17 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-from .attributions import Attribution, analyse
+from .attributions import Attribution, analyse, quoted_sentence
+from .calibration import calibrated
 from .claimants import Claimant, Resolver
 from .classify import classify, stance_confidence
 from .dates import DateMention, DateTracker, clock_times
 from .links import WINDOW, Answer, link_claim
 from .locations import find_locations
-from .model import EXTRACTOR_VERSION, ExtractedClaim, make_claim
+from .model import EXTRACTOR_VERSION, ExtractedClaim
 from .registry import Registry
 from .sentences import sentence_spans
-from .tokens import Token
+from .tokens import Token, tokenize
 
 
 @dataclass(slots=True)
@@ -51,18 +52,29 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
     headings = [text[start:end] for start, end, heading in spans if heading]
     tracker = DateTracker(text, headings, document_date)
     resolver = Resolver(registry)
+    _start_lead(tracker, text, spans)
     records: list[_Record] = []
     recent: list[Answer] = []  # the claims linking may still look back to
     previous_claims = True
+    previous_end = 0
+    quoting: Claimant | None = None  # whose quotation runs on into the next sentence
     for index, (start, end, heading) in enumerate(spans):
         body = text[start:end]
         if heading:
             tracker.on_heading(body)
             continue
+        paragraph = text.find("\n", previous_end, start) >= 0
+        if paragraph:
+            tracker.on_paragraph()
+            quoting = None
+        previous_end = end
         found, tokens = analyse(body)
         last_side = recent[-1].side if recent else None
         made = _sentence_drafts(index, start, body, found, resolver, last_side) if found else []
-        _date_sentence(tracker, body, made, start)
+        if quoting is not None and not made:
+            made, tokens = _quoted_on(index, start, body, quoting)
+        quoting = _open_quotation(body, made, quoting)
+        _date_sentence(tracker, body, made, start, paragraph)
         for draft in made:
             answer = _answer(draft, len(records), body, resolver, previous_claims)
             # Places now, while the sentence's tokens are at hand: keeping every
@@ -74,6 +86,20 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
         previous_claims = bool(made)
         resolver.observe_sentence(body)
     return [_claim(n, record) for n, record in enumerate(records)]
+
+
+def _start_lead(tracker: DateTracker, text: str, spans) -> None:
+    """Tell the tracker about the summary before the first section: the text
+    after the title (or from the start, with no title) up to the next heading.
+    A line before the title is a byline or a source note, not the lead."""
+    headings = [n for n, span in enumerate(spans) if span[2]]
+    if not headings:
+        return
+    first = headings[0]
+    begin, end = (first + 1, headings[1] if len(headings) > 1 else None) if first <= 1 else (0, first)
+    body = spans[begin:end]
+    if end is not None and body and not any(heading for _, _, heading in body):
+        tracker.start_lead(text[body[0][0] : body[-1][1]])
 
 
 # --- claimants ----------------------------------------------------------------
@@ -92,6 +118,27 @@ def _sentence_drafts(index, start, body, found, resolver, last_side) -> list[_Dr
     if len(made) > 1:
         made.sort(key=lambda d: d.attribution.quote[0])
     return made
+
+
+def _quoted_on(index: int, start: int, body: str, speaker: Claimant) -> tuple[list[_Draft], list[Token]]:
+    """A sentence inside a quotation that began in an earlier sentence: a
+    claim of the quoted speaker, when it says something."""
+    found = quoted_sentence(body)
+    if found is None:
+        return [], []
+    return [_Draft(index, start, found, speaker)], tokenize(body)
+
+
+def _open_quotation(body: str, made: list[_Draft], quoting: Claimant | None) -> Claimant | None:
+    """The speaker whose quotation is still open after this sentence."""
+    straight = body.count('"') % 2 == 1
+    curly = body.count("\u201c") - body.count("\u201d")
+    if quoting is not None:
+        return None if straight or curly < 0 else quoting  # this sentence closes it
+    if not made or not (straight or curly > 0):
+        return None
+    last = made[-1].claimant
+    return Claimant(None, last.name, last.known, last.side, last.person, True)
 
 
 def _claimants(attribution, body, resolver, by_attribution, made, last_side) -> list[Claimant]:
@@ -120,8 +167,11 @@ def _widen_to_alias(body: str, start: int, end: int, registry: Registry) -> int:
 # --- dates and times ----------------------------------------------------------
 
 
-def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: int) -> None:
+def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: int, paragraph: bool) -> None:
     if not (tracker.current or tracker.year):
+        return
+    if tracker.self_dated:
+        _date_self_dated(tracker, body, made, offset, paragraph)
         return
     if not made:
         # Under dated headings only a date opening the sentence moves the date.
@@ -142,6 +192,28 @@ def _date_sentence(tracker: DateTracker, body: str, made: list[_Draft], offset: 
     _time_sentence(body, made)
 
 
+def _date_self_dated(tracker: DateTracker, body: str, made: list[_Draft], offset: int, paragraph: bool) -> None:
+    """A document without dated headings or dateline: each claim takes a date
+    of its own clause, else the date framing its sentence, else the running
+    date; only absolute dates framing a sentence move the running date, and
+    only as tracker.moves_to allows (relative ones, "The next day", date
+    just their sentence)."""
+    mentions = _mentions(tracker, body, offset)
+    # A dated narrative opening a section sets its scene; a dated report dates itself only.
+    opening = [m.value for m in mentions if m.start < 8 and not m.weekday]
+    tracker.open_section(opening[0] if opening and not made else None)
+    covered = [_claim_span(d.attribution) for d in made]
+    frame = [m for m in mentions if not any(a <= m.start < b for a, b in covered)]
+    for draft in made:
+        own = _own_date(draft.attribution, mentions, relative=True)
+        draft.event_date = own or (frame[0].value if frame else tracker.current)
+    moving = [m for m in frame if not (m.relative or m.weekday)]
+    if moving and tracker.moves_to(moving[0].value, paragraph and moving[0].start < 8):
+        tracker.current = moving[0].value
+    if made:
+        _time_sentence(body, made)
+
+
 def _mentions(tracker: DateTracker, body: str, offset: int) -> list[DateMention]:
     found = tracker.mentions(body)
     if found and offset < tracker.dateline_span[1]:
@@ -154,13 +226,15 @@ def _claim_span(attribution: Attribution) -> tuple[int, int]:
     return min(lead, attribution.content_start), attribution.content_end
 
 
-def _own_date(attribution: Attribution, mentions: list[DateMention]) -> date | None:
+def _own_date(attribution: Attribution, mentions: list[DateMention], relative: bool = False) -> date | None:
+    """A date in the claim's own leading phrase or content; relative ones in
+    the content too when `relative` ("said three soldiers died the previous day")."""
     lead = attribution.lead
     for mention in mentions:
         if lead and lead[0] <= mention.start < lead[1]:
             return mention.value
         inside = attribution.content_start <= mention.start < attribution.content_end
-        if inside and not mention.relative:
+        if inside and (relative or not mention.relative):
             return mention.value
     return None
 
@@ -267,7 +341,7 @@ def _claim(n: int, record: _Record) -> ExtractedClaim:
     body, base, start, end, mention, name, known, side, stance, claim_type = record[:10]
     event_date, time, locations, responds_to, type_conf, stance_conf = record[10:]
     # Positional, in ExtractedClaim's field order.
-    return make_claim(
+    return ExtractedClaim(
         n,
         body,
         base,
@@ -284,7 +358,7 @@ def _claim(n: int, record: _Record) -> ExtractedClaim:
         time,
         locations,
         responds_to,
-        round(type_conf * stance_conf, 3),
+        calibrated(type_conf, stance_conf, stance, claim_type),
         type_conf,
         stance_conf,
         EXTRACTOR_VERSION,

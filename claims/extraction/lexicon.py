@@ -39,6 +39,14 @@ ASSERT_VERBS = {
     "tell": ("tell", "tells", "told", "telling"),
     "argue": ("argue", "argues", "argued", "arguing"),
     "estimate": ("estimate", "estimates", "estimated", "estimating"),
+    "suggest": ("suggest", "suggests", "suggested"),
+    "speculate": ("speculate", "speculates", "speculated"),
+    "reveal": ("reveal", "reveals", "revealed"),
+    "mention": ("mention", "mentions", "mentioned"),
+    "describe": ("describe", "describes", "described"),
+    "consider": ("consider", "considers", "considered"),
+    "welcome": ("welcome", "welcomes", "welcomed"),
+    "protest": ("protest", "protests", "protested"),
 }
 DENY_VERBS = {
     "deny": ("deny", "denies", "denied", "denying"),
@@ -56,7 +64,13 @@ CONFIRM_VERBS = {
 
 # Verbs that only make a claim with a clause after them ("warned that",
 # "told reporters that"), never with a bare object ("issued a warning").
-NEEDS_THAT = frozenset({"warn", "tell", "write", "argue", "insist", "maintain"})
+NEEDS_THAT = frozenset({"warn", "tell", "write", "argue", "insist", "maintain", "suggest", "speculate", "mention"})
+# Verbs whose object and its "as" phrase are the claim: "described the raid as retaliation".
+OBJECT_AS = frozenset({"describe"})
+# "considered this unlikely": a verdict on a claim just made, a denial.
+DISMISSALS = frozenset(
+    words("unlikely implausible false untrue baseless groundless fabricated absurd impossible wrong incorrect")
+)
 # Verbs whose object is the accused party: "accused X of Y".
 ACCUSE_STEMS = frozenset({"accuse", "blame"})
 
@@ -165,7 +179,8 @@ COREF_HEADS = frozenset(
         """
         ministry government president army military office agency command service
         administration authorities prime minister leader spokesman spokeswoman council
-        committee mission
+        committee mission navy fleet police official spokesperson governor commander
+        officer
         """
     )
 )
@@ -191,7 +206,7 @@ PERSON_WORDS = frozenset(
 # "both sides", "each side": one claim per belligerent side.
 BOTH_SIDES = re.compile(
     r"^(?:both|each|the two|either|the|all)\s+(?:sides|side|parties|party|"
-    r"belligerents|warring (?:sides|parties))$",
+    r"belligerents|warring (?:sides|parties)|capitals|governments|armies|countries)$",
     re.IGNORECASE,
 )
 
@@ -261,29 +276,44 @@ EQUIPMENT = (
 TYPE_WORDS = {
     "casualties": """killed killing killings kill kills died death deaths wounded wounding wounds
         massacre massacres massacred murdered executions
-        injured injuring injuries injury displaced refugees hostage hostages bodies""",
+        injured injuring injuries injury displaced refugees hostage hostages bodies
+        die dies dying evacuated evacuating evacuate evacuation evacuees rescued rescuing
+        survived survivors survivor missing""",
     "materiel": """destroyed destroying destroys destruction downed downing crashed crashes
-        crash wrecked wreckage disabled neutralized neutralised""",
+        crash wrecked wreckage disabled neutralized neutralised sank sunk scuttled""",
     "territorial": """took taken seized seize seizing captured capture capturing recaptured
         recapture retaken retook retake retaking regained liberated liberating occupied
         gained gains advanced advancing entered entering surrounded encircled encirclement
         retreat retreated retreating retreats withdrew withdrawn withdrawing withdrawal
         fled flee fleeing deserted leaving presence reached breakthrough control controlled
-        controls""",
+        controls encircling encircle besieged besieging siege sieges blockade blockaded
+        cleared clearing confined secured securing""",
     "attack": """shell shelled shelling shells rocketed rocketing fired firing fires bomb
         bombed bombing bombs strike strikes struck airstrike airstrikes attack attacked
         attacking attacks counterattack counterattacks counter-attack counter-attacks
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
         counter-offensive hostilities clash clashes clashed fighting battle battles combat
-        targeted targeting hit aggression artillery munitions weapons raid raids ambush
+        targeted hit aggression artillery raid raids ambush incident incidents
         ambushed skirmish skirmishes explosion explosions warfare sabotage barrage mortar
-        mortars gunfire shooting shots rammed ramming sniper snipers""",
+        mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
     "ceasefire": "ceasefire cease-fire truce armistice",
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
         minsk summit embassy ambassador intervention interference corridor exchange
         observer observers mission accident failed treaty agreement agreed security""",
 }
+# Buildings and places: destroying them is damage done by an attack, not
+# materiel ("17 houses were destroyed in the bombardment").
+CIVIL_STRUCTURES = frozenset(
+    words(
+        """
+        house houses home homes building buildings town city village villages neighbourhood
+        neighborhood neighbourhoods neighborhoods school schools hospital hospitals church
+        mosque market street streets infrastructure apartment apartments
+        """
+    )
+)
+DESTRUCTION_WORDS = frozenset(words("destroyed destroying destroys destruction"))
 # Word beginnings that mark a type ("bombard" covers bombardment, bombarding).
 TYPE_PREFIXES = {
     "casualties": "casualt fatalit martyr assassinat",
@@ -328,8 +358,38 @@ TYPE_PHRASES = (
         "lost",
         r"\b(?:" + EQUIPMENT + r")\b(?:\s+\w+){0,3}?\s+(?:was|were|been|being)\s+lost\b",
     ),
-    ("attack", "missile missiles rocket rockets", r"\b(?:missiles?|rockets?)\b(?! (?:launchers?|systems?|defen[cs]e))"),
+    # missiles that hit or are fired; not "a radar designed to detect missiles"
+    (
+        "attack",
+        "missile missiles rocket rockets",
+        r"\b(?:missiles?|rockets?)\s+(?:(?:were|was|had been|have been|being)\s+)?(?:attacks?|strikes?|fire|"
+        r"barrages?|hit|hits|struck|landed|launched|fired)\b|\b(?:fired|launched|hit by|struck by)\s+"
+        r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b",
+    ),
     ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
+    ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),
+    # weapons used on someone: "cluster munitions against civilians", "used heavy weapons"
+    (
+        "attack",
+        "munitions weapons",
+        r"\b(?:munitions|weapons)\s+(?:against|on)\b|\b(?:us(?:e|ed|ing)|deploy\w*|fir(?:ed|ing)|dropp?\w*)\s+"
+        r"(?:of\s+)?(?:\w+[\s-]+){0,3}?(?:munitions|weapons)\b",
+    ),
+    # a ship going down: "before sinking", "began to sink"; not "the sinking of"
+    ("materiel", "sinking sink", r"(?<!the )(?<!her )(?<!its )\bsinking\b(?!\s+of\b)|\bto sink\b"),
+    # reinforcements and supplies kept out, a share of the town held
+    (
+        "territorial",
+        "preventing prevented prevent blocking cut cutting",
+        r"\b(?:prevent\w*|block\w*|cut|cutting)\b(?:\s+\w+){0,4}?\s+(?:reinforcements|supply|supplies|routes?|roads?)\b",
+    ),
+    (
+        "territorial",
+        "percent per cent half two-thirds third most",
+        r"\b(?:\d+\s*(?:percent|per cent|%)|half|two-thirds|a third|most|much)\s+of\s+the\s+"
+        r"(?:city|town|village|area)\b",
+    ),
+    ("territorial", "restored restore restoring", r"\brestor\w*\s+(?:\w+\s+){0,2}?\W?(?:stability|control|order)\b"),
     ("ceasefire", "pause", r"\bhumanitarian pause\b"),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
@@ -346,7 +406,7 @@ MODAL_WORDS = frozenset(
     words(
         """
         would will could might may shall intends intend plans plan threaten threatens
-        threatened vows vow right ready prepared willing
+        threatened vows vow right ready prepared willing going
         """
     )
 )
@@ -354,7 +414,8 @@ MODAL_WORDS = frozenset(
 # A clause about what someone would or will do states no event: drop it
 # before looking for event words ("systems would be targeted").
 MODAL_CLAUSE = re.compile(
-    r"\b(?:would|will|could|might|may|shall|intends? to|plans? to|threaten(?:s|ed)? to|"
+    r"\b(?:(?:would|will|could|might|may|shall)(?!\s+(?:\w+ly\s+|also\s+|not\s+)?have\b)|"
+    r"intends? to|plans? to|threaten(?:s|ed)? to|going to|"
     r"vows? to|right to|ready to|prepared to|willing to)\b"
     r"(?:(?! and (?:was|were|is|are|has|had|have)\b)[^,;])*"
 )
@@ -416,6 +477,20 @@ RELATIVE_DAYS = {
     "the preceding day": -1,
     "the previous night": -1,
 }
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+# What "the third day of the ..." counts the days of.
+FIGHTING_SPELLS = ("battle", "fighting", "offensive", "siege", "assault", "operation", "campaign", "war", "clashes")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NOON_WORDS = ("midday", "mid-day", "noon")
 # Zones that mark a clock time as not local: "(04:10 GMT)".

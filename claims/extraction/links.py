@@ -151,20 +151,29 @@ def _names_side(text: str, side: str, registry: Registry) -> bool:
 
 
 def _best_match(claim: Answer, candidates: list[Answer], registry: Registry) -> Answer | None:
-    """Walk back sentence by sentence; take the first that shares words or type."""
+    """Walk back sentence by sentence; take the first that shares words or
+    type, unless a claim further back shares more words, and two at least
+    ("confirmed the capture of the air base" answers "had captured the air
+    base", not the footage of tanks at the base after it)."""
     own_type, _ = classify(claim.content)
     words = _words(claim, registry)
+    nearest, nearest_overlap = None, 0
+    most, most_overlap = None, 1
     for sentence in sorted({c.sentence for c in candidates}, reverse=True):
-        best, best_score = None, 0.0
+        best, best_score, best_overlap = None, 0.0, 0
         for candidate in (c for c in candidates if c.sentence == sentence):
             overlap = len(words & _words(candidate, registry))
             same_type = own_type == candidate.claim_type and own_type != "other"
             score = overlap + (1.5 if same_type else 0.0)
             if score > best_score:
-                best, best_score = candidate, score
-        if best is not None:
-            return best
-    return None
+                best, best_score, best_overlap = candidate, score, overlap
+            if overlap > most_overlap:
+                most, most_overlap = candidate, overlap
+        if nearest is None and best is not None:
+            nearest, nearest_overlap = best, best_overlap
+    if most is not None and most_overlap > nearest_overlap:
+        return most
+    return nearest
 
 
 def _own_type(claim: Answer) -> None:

@@ -1,10 +1,9 @@
 """The claim record the engine returns."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-EXTRACTOR_VERSION = "rules-1.0"
+EXTRACTOR_VERSION = "rules-1.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,24 +34,3 @@ class ExtractedClaim:
     type_confidence: float
     stance_confidence: float
     version: str = EXTRACTOR_VERSION
-
-
-def slot_filler(cls: type) -> Callable:
-    """A function (field values in order) -> instance of the frozen, slotted
-    dataclass `cls`, filling the slots directly.
-
-    The frozen dataclass __init__ calls object.__setattr__ once per field,
-    which made building the record the costliest step of a claim; writing
-    through the slot descriptors keeps the class frozen for everyone else.
-    Every field must be given (defaults are not filled in).
-    """
-    names = cls.__slots__
-    setters = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
-    body = "".join(f"    _set_{name}(instance, {name})\n" for name in names)
-    source = f"def make({', '.join(names)}):\n    instance = _new(_cls)\n{body}    return instance\n"
-    scope = {"_new": object.__new__, "_cls": cls, **setters}
-    exec(source, scope)  # noqa: S102 - generated from the class's own field names
-    return scope["make"]
-
-
-make_claim = slot_filler(ExtractedClaim)

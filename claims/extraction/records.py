@@ -36,3 +36,21 @@ def claim_to_record(claim: ExtractedClaim, *, doc: str, id_prefix: str) -> dict:
 def id_prefix_for(filename: str) -> str:
     """ "s" plus the first three characters of the file name: 001_x.txt -> s001."""
     return "s" + filename[:3]
+
+
+class IdPrefixes:
+    """Id prefixes unique across one run: report_a.txt and report_b.txt both
+    begin "srep", so the second document gets "srep2" (and a third "srep3").
+    The same name read twice is two documents, with two prefixes."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def next(self, filename: str) -> str:
+        base = id_prefix_for(filename)
+        prefix, n = base, 1
+        while prefix in self._used:
+            n += 1
+            prefix = f"{base}{n}"
+        self._used.add(prefix)
+        return prefix

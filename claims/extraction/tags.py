@@ -10,6 +10,7 @@ sentence, about half the cost of extracting it again, and gives the values
 from dataclasses import dataclass
 
 from .attributions import analyse
+from .calibration import calibrated
 from .classify import classify, stance_confidence
 from .cues import ASSERT
 
@@ -27,7 +28,7 @@ class SentenceTag:
 
     @property
     def confidence(self) -> float:
-        return round(self.type_confidence * self.stance_confidence, 3)
+        return calibrated(self.type_confidence, self.stance_confidence, self.stance, self.claim_type)
 
     def answering(self, answered: "SentenceTag") -> "SentenceTag":
         """The tags of a denial or confirmation of `answered`: its type, this stance."""

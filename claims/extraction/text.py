@@ -5,26 +5,30 @@ transformations here (decoding, HTML stripping, line endings, NFC) happen
 once, up front, and are reported as flags rather than silently.
 """
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from .lexicon import words
 
 _HTML_HINT = re.compile(
     r"<(?:!doctype|html|head|body|p|div|br|span|a|table|tr|td|h[1-6]|li|ul|ol|"
     r"article|section|script|style|meta|title|b|i|em|strong)\b[^<>]{0,500}>",
     re.IGNORECASE,
 )
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|table|article|section|header|footer|"
-    r"blockquote|pre|title|dd|dt)\b[^<>]*>",
-    re.IGNORECASE,
+# Elements whose start and end break a line, and those whose content is not text.
+_BLOCKS = frozenset(
+    words("p div br h1 h2 h3 h4 h5 h6 li ul ol tr table article section header footer blockquote pre title dd dt")
 )
-_ANY_TAG = re.compile(r"<[/!?]?[A-Za-z][^<>]*>|<!--[^<>]*-->")
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
+_SKIPPED = frozenset({"script", "style", "noscript", "template"})
+# What can open markup, and how far its end may lie (a tag with a long inline
+# style or data URI still ends well within it).
+_OPENING = re.compile(r"<(?:!--|!\[|[A-Za-z/!?])")
+_MAX_MARKUP = 65_536
+_STRAY = re.compile(r"<(?![A-Za-z/!?])")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_RUN = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+")
-_BLOCK_OPEN = re.compile(r"<(script|style|noscript|template)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,28 +134,101 @@ def _looks_like_html(text: str) -> bool:
 
 
 def strip_html(text: str) -> str:
-    """Drop tags, script and style bodies; decode entities; keep paragraphs."""
-    text = _drop_blocks(text)
-    text = _BLOCK_TAG.sub("\n", text)
-    text = _ANY_TAG.sub("", text)
-    if "&" in text:
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = text.replace("\xa0", " ")
+    """Drop tags, comments, script and style bodies; decode entities; keep paragraphs.
+
+    The standard library's HTML parser reads the markup, so a comment holding
+    tags or an attribute value holding ">" ends where HTML says it does."""
+    parser = _TextParser()
+    parser.feed(_guard(text))
+    parser.close()
+    text = "".join(parser.parts).replace("\xa0", " ")
     return _BLANK_RUN.sub("\n\n", text).strip()
 
 
-def _drop_blocks(text: str) -> str:
-    """Remove <script>...</script> and similar, scanning forward only."""
-    lower = text.lower()
-    parts, pos = [], 0
-    for match in _BLOCK_OPEN.finditer(lower):
-        if match.start() < pos:
+class _TextParser(HTMLParser):
+    """Collects a page's text; block elements become line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: str | None = None  # inside <script>, <style>, ...
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if self._skipping is not None:
+            return
+        if tag in _SKIPPED:
+            self._skipping = tag
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if self._skipping is None and tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping is not None:
+            if tag == self._skipping:
+                self._skipping = None
+            return
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping is None:
+            self.parts.append(data)
+
+
+def _guard(text: str) -> str:
+    """`text` with every "<" that cannot open complete markup written "&lt;".
+
+    The parser reads an unterminated tag or comment to the end of the input
+    and, finding no end, starts again one character on: quadratic time on a
+    page full of stray "<". Here each opening gets its terminator within
+    _MAX_MARKUP characters or is text, a comment that is never closed runs
+    to the end of the document and "<![...>" is a comment, as HTML has it.
+    Each terminator is searched for once per occurrence, so the pass is
+    linear."""
+    text = _STRAY.sub("&lt;", text)  # "a < b": text, and the parser is slow on it
+    parts: list[str] = []
+    pos = 0
+    following = _Following(text)
+    for match in _OPENING.finditer(text):
+        at = match.start()
+        if at < pos:
             continue
-        parts.append(text[pos : match.start()])
-        end = lower.find(f"</{match.group(1)}", match.end())
-        if end < 0:
-            return "".join(parts)
-        close = lower.find(">", end)
-        pos = len(text) if close < 0 else close + 1
+        opener = match.group()
+        if opener == "<!--":
+            if following.find("-->", at + 4) < 0:
+                parts.append(text[pos:at])
+                return "".join(parts)
+            continue
+        end = following.find(">", at + 1)
+        if opener == "<![":  # a bogus comment in HTML, to "]]>" when it is a CDATA section
+            section = following.find("]]>", at + 3)
+            end = section + 2 if section >= 0 and section - at <= _MAX_MARKUP else end
+        if end < 0 or end - at > _MAX_MARKUP:
+            parts.append(text[pos:at])
+            parts.append("&lt;")
+            pos = at + 1
+        elif opener == "<![":
+            parts.append(text[pos:at])
+            pos = end + 1
     parts.append(text[pos:])
     return "".join(parts)
+
+
+class _Following:
+    """The next occurrence of a string at or after a position that only moves
+    forward: each string is searched for once per occurrence, not per query."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: dict[str, int] = {}
+
+    def find(self, needle: str, pos: int) -> int:
+        found = self._found.get(needle, -2)
+        if found == -1 or pos <= found:
+            return found
+        found = self.text.find(needle, pos)
+        self._found[needle] = found
+        return found

@@ -37,7 +37,11 @@ _PAGE_RELATED = ("document", "conflict", "claimant", "responds_to__claimant")
 @reviewer_required
 def review(request, pk: int):
     claim = get_object_or_404(
-        claims_visible_to(request.user).select_related(*_PAGE_RELATED).defer("document__text", "responds_to__sentence"),
+        workspace.with_page_facts(
+            claims_visible_to(request.user)
+            .select_related(*_PAGE_RELATED)
+            .defer("document__text", "responds_to__sentence")
+        ),
         pk=pk,
     )
     visible = claims_visible_to(request.user)
@@ -47,7 +51,7 @@ def review(request, pk: int):
     context = {
         "claim": claim,
         "text": workspace.claim_context(claim),
-        "registered": workspace.claimant_registered(claim),
+        "registered": claim.registered,
         "answers": list(claim.responses.select_related("claimant").order_by("start", "id")[:ANSWERS_LIMIT]),
         "related": workspace.related_claims(claim, visible=visible),
         "evidence": list(selectors.active_evidence(claim).select_related("added_by", "outlet_actor")),

@@ -1,9 +1,13 @@
 """The queue: "review next" with its filters, and the editors' approval queue."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from claims.enums import THIRD_PARTY, ClaimType
@@ -23,8 +27,7 @@ def _filterset(request, data):
 @reviewer_required
 def take_next(request):
     """Reserve the next unreviewed claim matching the filters and open its review page."""
-    filters = queue_filters(request.GET)
-    request.session[QUEUE_SESSION_KEY] = filters
+    filters = _remember(request, queue_filters(request.GET))
     filterset = _filterset(request, filters)
     if not filterset.is_valid():
         messages.error(request, "Check the queue's filters: " + _errors(filterset))
@@ -40,6 +43,13 @@ def take_next(request):
     return redirect("review:claim", pk=taken)
 
 
+def _remember(request, filters: dict[str, str]) -> dict[str, str]:
+    """Keep the filters for "next" and "skip" (the session is written only when they change)."""
+    if request.session.get(QUEUE_SESSION_KEY) != filters:
+        request.session[QUEUE_SESSION_KEY] = filters
+    return filters
+
+
 def _errors(filterset) -> str:
     return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
 
@@ -49,7 +59,7 @@ def _errors(filterset) -> str:
 def queue(request):
     """The filters, the first unreviewed claims they match (no count: the list may be huge)."""
     if request.GET:
-        filters = request.session[QUEUE_SESSION_KEY] = queue_filters(request.GET)
+        filters = _remember(request, queue_filters(request.GET))
     else:
         filters = request.session.get(QUEUE_SESSION_KEY, {})
     filterset = _filterset(request, filters)
@@ -73,16 +83,26 @@ def queue(request):
     label_sides(claims, dict(sides))
     context = {
         "filters": filters,
+        "filter_query": urlencode(filters),
         "errors": filterset.errors if not filterset.is_valid() else {},
         "claims": claims,
         "page": page,
         "has_more": has_more,
         "types": ClaimType.choices,
         "sides": sides,
-        "actors": list(Actor.objects.order_by("name").values_list("pk", "name")),
+        "actor_options": _options(Actor.objects.order_by("name").values_list("pk", "name"), filters.get("claimant")),
         "today": workspace.counts_today(request.user),
     }
     return TemplateResponse(request, "review/queue.html", context)
+
+
+def _options(choices, selected: str | None):
+    """<option>s of a long select, built here: a template loop over hundreds of actors costs more."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == selected else "", name) for pk, name in choices),
+    )
 
 
 def _page_number(request) -> int:

@@ -15,6 +15,12 @@ LISTS = [
     "/admin/claims/claim/?claim_type=casualties",
     "/admin/claims/claim/?stance=confirm",
     "/admin/claims/claim/?side=armenia&stance=assert&p=3",
+    "/admin/claims/claim/?review_state=proposed",
+    "/admin/claims/claim/?has_evidence=true",
+    "/admin/claims/claim/?has_evidence=false&stance=deny",
+    "/admin/claims/claim/?q=Stepanakert",
+    "/admin/claims/claim/?conflict=nagorno-karabakh-2020&claim_type=attack",
+    "/admin/claims/claim/?event_date_after=2020-01-01&event_date_before=2020-02-01",
     "/admin/claims/document/?status__exact=failed",
 ]
 
@@ -26,6 +32,7 @@ def large_table(actors):
         cursor.execute("ANALYZE claims_claim")
         cursor.execute("ANALYZE claims_document")
         cursor.execute("ANALYZE claims_actor")
+        cursor.execute("ANALYZE review_evidence")
 
 
 def plans_for(client, url):

@@ -281,3 +281,35 @@ def test_only_admins_delete_claims(claim, analyst, editor):
     boss = UserFactory(username="boss", roles=["admin"])
     assert session(boss).post(f"/admin/claims/claim/{claim.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_a_claim_with_a_side_its_conflict_does_not_list_saves_its_other_fields(claim, analyst):
+    Claim.objects.filter(pk=claim.pk).update(side="east")
+    claim.refresh_from_db()
+    response = session(analyst).post(PAGE.format(claim.pk), correction(claim, 0, stance="deny"), follow=True)
+    claim.refresh_from_db()
+    assert (claim.side, claim.stance, claim.version) == ("east", "deny", 1)
+    assert shown(response)[0][0] == "success"
+
+
+def test_history_lines_show_what_changed(claim, analyst, editor):
+    from review.admin import history_rows
+
+    evidence = services.evidence_add(
+        claim=claim, user=analyst, url="https://harbour.example/a", outlet="Harbour Gazette", relation="context"
+    )
+    services.verdict_propose(
+        claim=claim, user=analyst, decision="unverified", rationale="No access.", expected_version=1
+    )
+    services.evidence_remove(evidence=evidence, user=editor, reason="Duplicate.")
+    rows = dict(history_rows(claim.audit_events.order_by("seq")))
+    added, proposed, removed = (lines for _, lines in sorted(rows.items(), key=lambda item: item[0].seq))
+    assert ("outlet", None, "Harbour Gazette") in added
+    assert proposed == [
+        ("decision", None, "unverified"),
+        ("rationale", None, "No access."),
+        ("review_state", "unreviewed", "proposed"),
+        ("verdict_id", None, str(Verdict.objects.get().pk)),
+    ]
+    assert ("reason", None, "Duplicate.") in removed
+    assert ("outlet", "Harbour Gazette", None) in removed

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "https://harbour-gazette.example/bridge"
 RATIONALE = "The gazette's photographs show the damaged bridge."
-PERMALINK = "http://testserver.example/admin/claims/claim/{}/change/"
+PERMALINK = "http://testserver.example/review/claims/{}/"
 
 
 @pytest.fixture(autouse=True)

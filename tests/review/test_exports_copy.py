@@ -61,7 +61,7 @@ def awkward_claims(conflict, analyst, editor):
             claim_type="" if n == 2 else "attack",
             event_date=datetime.date(2026, 4, n % 28 + 1) if n % 4 else None,
             time=datetime.time(n % 24, 5) if n % 5 else None,
-            locations=[text, "Tarn"] if n % 2 else [],
+            locations=[[], [text], [text, "Tarn"], [text, "Tarn", "Morrow"], [text, "A", "B", "C", "D"]][n % 5],
             responds_to=made[-1] if made and n % 3 == 0 else None,
         )
         made.append(claim)

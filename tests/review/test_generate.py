@@ -73,3 +73,16 @@ def test_the_same_seed_gives_the_same_review_work(actors):
     generate(300, 7)
     assert list(Evidence.objects.order_by("pk").values_list("outlet", "relation", "independent")) == first
     assert list(Verdict.objects.order_by("pk").values_list("decision", "state")) == first_verdicts
+
+
+def test_claims_only_generates_the_same_claims_without_review_work(actors):
+    output = generate_with("--claims-only", count=120, seed=9)
+    assert output.endswith("with 0 evidence items, 0 verdicts and 0 audit events.\n")
+    assert (Evidence.objects.count(), Verdict.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)
+    assert set(Claim.objects.values_list("review_state", "version")) == {("unreviewed", 0)}
+
+
+def generate_with(*options: str, count: int, seed: int) -> str:
+    out = StringIO()
+    call_command("generate_claims", "--count", str(count), "--seed", str(seed), *options, verbosity=0, stdout=out)
+    return out.getvalue()

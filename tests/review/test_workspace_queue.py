@@ -136,6 +136,10 @@ def test_workspace_queue_page_lists_waiting_claims_without_others_leases(client,
     page = client.get(reverse("review:queue"), {"claim_type": "materiel"})
     assert [c.pk for c in page.context["claims"]] == [three[1].pk, three[2].pk]
     assert page.context["has_more"] is False
+    chosen = client.get(reverse("review:queue"), {"claimant": three[2].claimant_id})
+    assert [c.pk for c in chosen.context["claims"]] == [three[2].pk]
+    html = chosen.content.decode()
+    assert f'<option value="{three[2].claimant_id}" selected>{three[2].claimant.name}</option>' in html
     bad = client.get(reverse("review:queue"), {"event_date_after": "soon"})
     assert list(bad.context["errors"]) == ["event_date"]
 
@@ -208,3 +212,12 @@ def test_workspace_next_locks_with_skip_locked(conflict, analyst):
     finally:
         release.set()
         holder.join(20)
+
+
+@pytest.mark.django_db
+def test_workspace_queue_links_editors_to_an_export_of_its_filters(client, three, analyst, editor):
+    client.force_login(editor)
+    html = client.get(reverse("review:queue"), {"side": "north", "place": "Lenka"}).content.decode()
+    assert 'href="/review/exports/new?side=north&amp;place=Lenka" id="export-filter"' in html
+    client.force_login(analyst)
+    assert 'id="export-filter"' not in client.get(reverse("review:queue")).content.decode()

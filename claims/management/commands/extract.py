@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.extraction import Registry, RegistryError, extract, read_registry_file
-from claims.extraction.records import claim_to_record, id_prefix_for
+from claims.extraction.records import IdPrefixes, claim_to_record
 from claims.reading import IngestError, InputBatch, document_text
 
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
             warning=lambda line: self.stderr.write(self.style.WARNING(line)),
         )
         documents = claims = 0
+        prefixes = IdPrefixes()  # claim ids stay unique across the documents of one run
         for source, raw in batch:
             try:
                 text = document_text(raw).text
@@ -42,14 +43,14 @@ class Command(BaseCommand):
                 batch.fail(source, exc)
                 continue
             documents += 1
-            claims += self._write_claims(text, actors, doc=os.path.basename(source.name))
+            doc = os.path.basename(source.name)
+            claims += self._write_claims(text, actors, doc=doc, prefix=prefixes.next(doc))
         skipped = f", {batch.skipped} skipped" if batch.skipped else ""
         self.stderr.write(f"Documents: {documents} read, {batch.failed} failed{skipped}. Claims found: {claims}.")
         if batch.failed:
             raise CommandError(batch.failure_summary())
 
-    def _write_claims(self, text: str, actors: Registry, *, doc: str) -> int:
-        prefix = id_prefix_for(doc)
+    def _write_claims(self, text: str, actors: Registry, *, doc: str, prefix: str) -> int:
         found = extract(text, actors)
         for claim in found:
             self.stdout.write(json.dumps(claim_to_record(claim, doc=doc, id_prefix=prefix), ensure_ascii=False))

@@ -21,8 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=100_000, help="claims to add")
         parser.add_argument("--seed", type=int, default=1, help="same seed, same rows")
         parser.add_argument("--conflict", help="slug of the conflict to fill (default: the only one)")
+        parser.add_argument(
+            "--claims-only",
+            action="store_true",
+            help="documents and claims only: no evidence, verdicts or audit events",
+        )
 
-    def handle(self, *args, count, seed, conflict, verbosity, **options):
+    def handle(self, *args, count, seed, conflict, claims_only, verbosity, **options):
         if count < 1:
             raise CommandError("--count must be at least 1")
         try:
@@ -35,7 +40,9 @@ class Command(BaseCommand):
         with tqdm(
             total=count, desc="Generating", unit="claim", unit_scale=True, file=sys.stderr, disable=verbosity == 0
         ) as bar:
-            documents, claims = generate(count=count, seed=seed, conflict=target, progress=bar.update, on_batch=review)
+            documents, claims = generate(
+                count=count, seed=seed, conflict=target, progress=bar.update, on_batch=None if claims_only else review
+            )
         elapsed = time.monotonic() - started
         written = review.written
         self.stdout.write(

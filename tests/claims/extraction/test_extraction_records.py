@@ -4,7 +4,7 @@ from datetime import date
 
 from claims.extraction import DEFAULT_REGISTRY_PATH, extract
 from claims.extraction.cli import run_cli
-from claims.extraction.records import claim_to_record
+from claims.extraction.records import IdPrefixes, claim_to_record
 
 
 def test_claim_to_record_has_schema_fields(registry):
@@ -29,7 +29,7 @@ def test_claim_to_record_has_schema_fields(registry):
         "end": claims[1].end,
         "confidence": claims[1].confidence,
         "claimant_known": True,
-        "version": "rules-1.0",
+        "version": "rules-1.1",
     }
     assert records[0]["event_date"] == date(2031, 5, 3).isoformat()
 
@@ -44,3 +44,23 @@ def test_run_cli_writes_one_json_line_per_claim(tmp_path):
     assert [(r["doc"], r["id"], r["claimant"], r["claim_type"], r["event_date"]) for r in lines] == [
         ("042_report.txt", "s042-0001", "Azerbaijani MoD", "materiel", "2020-10-17")
     ]
+
+
+def test_id_prefixes_differ_for_files_that_share_their_first_letters():
+    prefixes = IdPrefixes()
+    assert [prefixes.next(name) for name in ("report_a.txt", "report_b.txt", "rep2.txt", "report_a.txt")] == [
+        "srep",
+        "srep2",
+        "srep3",
+        "srep4",
+    ]
+
+
+def test_run_cli_gives_unique_ids_across_files(tmp_path):
+    text = b"Azerbaijan's defence ministry says it shot down a drone."
+    for name in ("report_a.txt", "report_b.txt"):
+        (tmp_path / name).write_bytes(text)
+    out = io.StringIO()
+    run_cli([tmp_path / "report_a.txt", tmp_path / "report_b.txt"], DEFAULT_REGISTRY_PATH, out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["doc"], r["id"]) for r in lines] == [("report_a.txt", "srep-0001"), ("report_b.txt", "srep2-0001")]

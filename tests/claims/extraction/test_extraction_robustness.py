@@ -106,6 +106,52 @@ ADVERSARIAL = st.sampled_from(
 )
 
 
+# Attributed sentences built from parts whose claim is known: (source,
+# claimant), cue, proposition. Each opens its own line, so that whatever
+# junk follows cannot change it.
+SOURCES = st.sampled_from(
+    [
+        ("The SDF", "Southland Defence Forces"),
+        ("Northland", "Northland government"),
+        ("The Red Cross", "Red Cross"),
+        ("Brandt", "President of Northland"),
+        ("A spokesman for the Northland MoD", "Northland Ministry of Defence"),
+    ]
+)
+CUES = st.sampled_from(["said that", "stated that", "claimed that", "reported that", "announced that"])
+PROPOSITIONS = st.sampled_from(
+    [
+        "Northland forces shelled Velka",
+        "two drones were shot down near Dorn",
+        "\u015e\u00fck\u00fcrb\u0259yli was taken at 10:00",
+        "the ceasefire held overnight",
+        "three soldiers were killed",
+    ]
+)
+
+
+@st.composite
+def reports(draw):
+    """(text, [(claimant, quote)] of its attributed lines), junk in between."""
+    lines, expected = [], []
+    for _ in range(draw(st.integers(1, 4))):
+        (mention, claimant), cue, proposition = draw(SOURCES), draw(CUES), draw(PROPOSITIONS)
+        lines.append(f"{mention} {cue} {proposition}.")
+        expected.append((claimant, proposition))
+        lines.append("".join(draw(st.lists(ADVERSARIAL, max_size=60))).replace("\n", " "))
+    return "\n".join(lines), expected
+
+
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(reports())
+def test_extract_attributions_among_adversarial_fragments_keep_valid_offsets(registry, report):
+    text, expected = report
+    claims = extract(text, registry)
+    _assert_offsets(text, claims)
+    found = {(claim.claimant, claim.quote) for claim in claims}
+    assert set(expected) <= found  # the offsets above were checked on these claims at least
+
+
 @settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ADVERSARIAL, max_size=200))
 def test_extract_adversarial_fragments_terminate_with_valid_offsets(registry, parts):

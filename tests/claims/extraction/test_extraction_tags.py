@@ -5,38 +5,58 @@ import pytest
 from claims.extraction import extract
 from claims.extraction.tags import SentenceTag, quote_tags, sentence_tags
 
-SENTENCES = [
-    "The Northland MoD stated that Southland artillery had shelled Velka overnight.",
-    "Southland authorities denied that any of their aircraft had been shot down.",
-    "According to the Northland army, two soldiers were killed and five wounded near Dorn.",
-    "The Northland MoD published footage showing its troops raising a flag over Ostra.",
-    "The SDF confirmed that a ceasefire would take effect at midnight, while Norburg rejected the claim.",
-    "The Northland MoD said Southland drones had struck a fuel depot in Velka; Southland denied it.",
+# Each sentence with the (quote, stance, type, confidence) that full extraction
+# gives its claims; the typing stages alone must give the same tags.
+EXTRACTED = [
+    (
+        "The Northland MoD stated that Southland artillery had shelled Velka overnight.",
+        [("Southland artillery had shelled Velka overnight", "assert", "attack", 0.85)],
+    ),
+    (
+        "Southland authorities denied that any of their aircraft had been shot down.",
+        [("Southland authorities denied that any of their aircraft had been shot down", "deny", "materiel", 0.846)],
+    ),
+    (
+        "According to the Northland army, two soldiers were killed and five wounded near Dorn.",
+        [("two soldiers were killed and five wounded near Dorn", "assert", "casualties", 0.847)],
+    ),
+    (
+        "The Northland MoD published footage showing its troops raising a flag over Ostra.",
+        [("its troops raising a flag over Ostra", "assert", "territorial", 0.812)],
+    ),
+    (
+        "The SDF confirmed that a ceasefire would take effect at midnight, while Norburg rejected the claim.",
+        [
+            ("The SDF confirmed that a ceasefire would take effect at midnight", "confirm", "ceasefire", 0.738),
+            ("Norburg rejected the claim", "deny", "other", 0.595),
+        ],
+    ),
 ]
+ANSWERED = "The Northland MoD said Southland drones had struck a fuel depot in Velka; Southland denied it."
 
 
-def test_sentences_include_an_answer(registry):
-    assert any(claim.responds_to is not None for sentence in SENTENCES for claim in extract(sentence, registry))
+def _tags(claim, tags):
+    tag = tags[(claim.start, claim.end)]
+    return (claim.quote, tag.stance, tag.claim_type, tag.confidence)
 
 
-@pytest.mark.parametrize("sentence", SENTENCES)
-def test_sentence_tags_match_full_extraction_of_the_sentence(sentence, registry):
+@pytest.mark.parametrize(("sentence", "expected"), EXTRACTED)
+def test_sentence_tags_match_full_extraction_of_the_sentence(sentence, expected, registry):
     found = extract(sentence, registry)
     tags = sentence_tags(sentence)
 
-    assert found
-    for claim in found:
-        tag = tags[(claim.start, claim.end)]
-        if claim.responds_to is None:
-            assert (tag.stance, tag.claim_type, tag.confidence) == (claim.stance, claim.claim_type, claim.confidence)
-        else:
-            answered = tags[(found[claim.responds_to].start, found[claim.responds_to].end)]
-            linked = tag.answering(answered)
-            assert (linked.stance, linked.claim_type, linked.confidence) == (
-                claim.stance,
-                claim.claim_type,
-                claim.confidence,
-            )
+    assert [(c.quote, c.stance, c.claim_type, c.confidence) for c in found] == expected
+    assert [_tags(claim, tags) for claim in found] == expected
+
+
+def test_sentence_tags_of_an_answer_take_the_answered_type_as_extraction_does(registry):
+    claim, denial = extract(ANSWERED, registry)
+    tags = sentence_tags(ANSWERED)
+
+    assert (denial.stance, denial.claim_type, denial.confidence, denial.responds_to) == ("deny", "attack", 0.824, 0)
+    assert _tags(denial, tags) == ("Southland denied it", "deny", "other", 0.595)  # alone, typed by its own words
+    linked = tags[(denial.start, denial.end)].answering(tags[(claim.start, claim.end)])
+    assert (linked.stance, linked.claim_type, linked.confidence) == ("deny", "attack", 0.824)
 
 
 def test_sentence_without_attribution_has_no_tags():
@@ -50,7 +70,7 @@ def test_answering_takes_the_answered_type_at_lower_confidence():
     linked = denial.answering(answered)
 
     assert (linked.stance, linked.claim_type, linked.type_confidence) == ("deny", "attack", 0.81)
-    assert linked.confidence == 0.729
+    assert linked.confidence == 0.814
     assert answered.answering(denial) is answered
 
 

@@ -1,3 +1,5 @@
+import time
+
 from claims.extraction import normalize_text
 from claims.extraction.text import strip_html
 
@@ -63,3 +65,34 @@ def test_normalize_text_empty_inputs():
 
 def test_normalize_text_applies_nfc():
     assert normalize_text("Caf\u0065\u0301").text == "Café"
+
+
+def test_strip_html_comment_holding_tags_leaves_nothing():
+    raw = "<p>The army said <!-- <b>draft</b> <p>unchecked</p> --> the bridge held.</p>"
+    assert strip_html(raw) == "The army said  the bridge held."
+
+
+def test_strip_html_attribute_holding_a_closing_bracket_is_not_text():
+    raw = '<p><a title="north > south" href="/x">Velka</a> was shelled <img alt="1>2" src="a.png">today.</p>'
+    assert strip_html(raw) == "Velka was shelled today."
+
+
+def test_strip_html_unclosed_comment_runs_to_the_end():
+    assert strip_html("<p>Kept</p><!-- never closed <p>dropped</p>") == "Kept"
+
+
+def test_strip_html_cdata_section_is_a_comment():
+    assert strip_html("<p>a<![CDATA[x > y]]>b<![if !IE]>c</p>") == "abc"
+
+
+def test_strip_html_keeps_stray_angle_brackets_as_text():
+    assert strip_html("<p>Losses were <10 and a <b>few</b> more, 3 < 4</p>") == "Losses were <10 and a few more, 3 < 4"
+
+
+def test_strip_html_stays_linear_on_unterminated_markup():
+    for unit in ("<a ", "<!", "</", "<?", '<a b="', "<![CDATA[", "<"):
+        text = "<p>x</p>" + unit * 100_000
+        start = time.perf_counter()
+        stripped = strip_html(text)
+        assert time.perf_counter() - start < 10, unit
+        assert stripped.startswith("x")

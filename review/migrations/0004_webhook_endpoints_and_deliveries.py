@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0002_roles_and_earlier_verdicts"),
+        ("review", "0003_reservations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -36,7 +36,7 @@ def sync_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0002_roles_and_earlier_verdicts"),
+        ("review", "0004_webhook_endpoints_and_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
