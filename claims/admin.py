@@ -181,6 +181,8 @@ class DocumentAdmin(admin.ModelAdmin):
         "claim_count",
         "extractor_version",
         "attempts",
+        "last_error",
+        "lease_expires_at",
         "queued_at",
         "extraction_started_at",
         "extraction_finished_at",

@@ -111,11 +111,8 @@ def _run(document: Document, attempt: int) -> ExtractOutcome:
 
 
 def _described(exc: BaseException) -> str:
-    if isinstance(exc, SoftTimeLimitExceeded):
-        return (
-            f"stopped at the soft time limit of {settings.CELERY_TASK_SOFT_TIME_LIMIT} s "
-            "(CLAIMDESK_TASK_SOFT_TIME_LIMIT)"
-        )
+    if isinstance(exc, SoftTimeLimitExceeded):  # its length came with the message, from whoever queued it
+        return "stopped at the soft time limit (CLAIMDESK_TASK_SOFT_TIME_LIMIT)"
     message = str(exc).strip().splitlines()  # the database's CONTEXT lines are for the log
     return f"{type(exc).__name__}: {message[0] if message else ''}".strip()
 

@@ -124,7 +124,7 @@ def test_worker_pretags_claims_stored_untagged(actors, use_broker, broker_url, s
 
     use_broker(broker_url)
     start_worker()
-    assert services.claims_queue_pretag(claim_ids=ids) == 1  # 384 claims, one batch of 500
+    assert services.claims_queue_pretag(claim_ids=ids) == 1  # one batch: fewer claims than CLAIMDESK_PRETAG_BATCH_SIZE
     wait_until(lambda: not Claim.objects.filter(tagger_version="").exists(), timeout=60)
 
     assert sorted(Claim.objects.values_list("pk", "stance", "claim_type", "confidence", "tagger_version")) == reference
@@ -343,3 +343,28 @@ def test_sweep_sends_only_as_the_queue_has_room(db, use_broker, broker_url, sett
     use_broker("redis://127.0.0.1:1/0")  # the queue's length cannot be read: nothing is sent
     assert services.documents_requeue_stuck() == 0
     assert Document.objects.filter(queued_at=None).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_extraction_over_the_soft_time_limit_fails_saying_so(actors, use_broker, broker_url, start_worker):
+    from config.celery import app
+
+    # The limits travel in the message, from the configuration of the process that queues it.
+    use_broker(broker_url)
+    start_worker(CLAIMDESK_TASK_SOFT_TIME_LIMIT="1")
+    limits = (app.conf.task_soft_time_limit, app.conf.task_time_limit)
+    app.conf.update(task_soft_time_limit=1, task_time_limit=61)
+    try:
+        text = "\n\n".join([corpus_text()] * 40)  # about 2 MB: several seconds in the engine
+        document = services.document_ingest(raw=text).document
+    finally:
+        app.conf.update(task_soft_time_limit=limits[0], task_time_limit=limits[1])
+
+    def failed():
+        found = Document.objects.get(pk=document.pk)
+        return found.status == Document.Status.FAILED and found
+
+    found = wait_until(failed, timeout=60)
+    reason = "The engine failed: stopped at the soft time limit (CLAIMDESK_TASK_SOFT_TIME_LIMIT)"
+    assert (found.error, found.last_error, found.attempts, found.claims.count()) == (reason, reason, 1, 0)

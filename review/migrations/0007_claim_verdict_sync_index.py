@@ -15,7 +15,7 @@ DROP = "DROP INDEX IF EXISTS claim_verdict_sync_idx"
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0004_claim_tombstones"),
-        ("review", "0005_datasets_and_export_role"),
+        ("review", "0006_dashboard_snapshots"),
     ]
 
     operations = [migrations.RunSQL(CREATE, DROP, elidable=False)]
