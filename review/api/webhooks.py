@@ -126,8 +126,16 @@ def emit(event: str, data: dict, *, conflict_id: int) -> list[WebhookDelivery]:
 
 
 def queue(delivery_id: int, *, countdown: float | None = None) -> bool:
+    """Send the delivery task; False when it cannot wait `countdown` seconds or the broker is down.
+
+    Without a broker tasks run in-process, at once: a retry that should wait
+    would run inside the request that caused the event, so it is not made.
+    """
+    from config.celery import app
     from review.api.tasks import deliver_webhook
 
+    if countdown and app.conf.task_always_eager:
+        return False
     try:
         deliver_webhook.apply_async(kwargs={"delivery_id": delivery_id}, countdown=countdown)
     except OperationalError as exc:
@@ -198,6 +206,7 @@ def delivery_attempt(*, delivery_id: int) -> str:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(response_status=status, error=error)
         if queue(delivery.pk, countdown=backoff_seconds(attempt)):
             return "retrying"
+        error += " (not retried: retries need a worker and a broker)"
     _finish(delivery, WebhookDelivery.Status.FAILED, response_status=status, error=error)
     return WebhookDelivery.Status.FAILED
 

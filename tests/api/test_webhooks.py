@@ -255,3 +255,19 @@ def test_a_real_worker_retries_with_backoff(users, claim, receiver, broker_url, 
     assert first["headers"]["Claimdesk-Delivery"] == second["headers"]["Claimdesk-Delivery"]
     endpoint.refresh_from_db()
     assert endpoint.consecutive_failures == 0
+
+
+@pytest.mark.django_db
+def test_without_a_broker_a_failed_delivery_is_not_retried_inside_the_request(
+    settings, users, claim, receiver, django_capture_on_commit_callbacks
+):
+    settings.CLAIMDESK_WEBHOOK_BACKOFF_SECONDS = 30
+    server = receiver(statuses=[500] * 10)
+    WebhookEndpoint.objects.create(owner=users["api_client"], url=server.url, secret=SECRET, events=["claim.updated"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_correct(claim=claim, user=users["analyst"], expected_version=0, stance="deny")
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, len(server.requests)) == ("failed", 1, 1)
+    assert delivery.error == "the endpoint answered HTTP 500 (not retried: retries need a worker and a broker)"
