@@ -34,7 +34,7 @@ test: export DEBUG := 1
 test: $(VENV)/.dev
 	$(PY) scripts/run-tests $(PYTEST_ARGS)
 
-# Production-style: gunicorn, a Celery worker and celery beat (see Procfile)
+# Production-style: gunicorn and a Celery worker, which also sweeps (see Procfile)
 # against DATABASE_URL and CELERY_BROKER_URL, DEBUG off, static files by WhiteNoise.
 serve: export DEBUG := 0
 serve: $(VENV)/.base

@@ -22,6 +22,7 @@ BENCHMARKS = {
     "workspace": "bench.workspace",
     "api": "bench.api",
     "exports": "bench.exports",
+    "recovery": "bench.recovery",
 }
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 

@@ -69,6 +69,9 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, no
     names = ", ".join(_q(field.column) for field in fields)
     written = 0
     with (
+        # COPY is the driver's own call: its errors become Django's, as every query's do
+        # (a cut connection is an OperationalError the pipeline retries).
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.copy(f"COPY {_q(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
@@ -147,6 +150,12 @@ def update_rows(
 def _update_source(columns: list[models.Field], chunk: Sequence[Sequence[Any]]) -> tuple[str, list]:
     """The FROM item holding the chunk's rows, typed like the table's columns, and its parameters."""
     names = ", ".join(_q(field.column) for field in columns)
+    json_at = [n for n, field in enumerate(columns) if isinstance(field, models.JSONField)]
+    if json_at:  # JSON values travel as the database's JSON type, not as nested arrays
+        chunk = [
+            [_prepared(columns[n], value) if n in json_at else value for n, value in enumerate(values)]
+            for values in chunk
+        ]
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{_array_type(field)}" for field in columns)
         return f"unnest({arrays}) AS v({names})", [list(values) for values in zip(*chunk, strict=True)]
@@ -166,3 +175,16 @@ def _prepared(field: models.Field, value: Any) -> Any:
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def commit_without_waiting_for_disk() -> None:
+    """Let this transaction's commit return before PostgreSQL has flushed it to disk.
+
+    Only for work the pipeline redoes by itself: should the database crash in
+    the moment after such a commit, the document is found extracting again or
+    its claims untagged, and the sweep queues them once more. Never for what a
+    person was told is saved (an ingested document, a verdict).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -126,6 +126,11 @@ class Document(models.Model):
     claim_count = models.PositiveIntegerField(default=0)
     # How many times a worker has started extracting this document.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the latest attempt did not finish (a worker lost, a database cut), kept
+    # after a later attempt succeeds; `error` is the reason a document failed.
+    last_error = models.TextField(blank=True)
+    # While extracting: until when the worker holds the document (claims/leases.py).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     # Last time the extraction task was sent to the broker.
     queued_at = models.DateTimeField(null=True, blank=True)
     extraction_started_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +146,8 @@ class Document(models.Model):
             models.Index(fields=["status", "queued_at"], name="document_status_idx"),
             # Document list scoped to a conflict, newest first.
             models.Index(fields=["conflict", "-id"], name="document_conflict_idx"),
+            # The sweep: documents whose worker stopped renewing its lease.
+            models.Index(fields=["lease_expires_at"], condition=Q(status="extracting"), name="document_lease_idx"),
         ]
 
     def __str__(self):
@@ -180,6 +187,11 @@ class Claim(models.Model):
     conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="claims", db_index=False)
     # Position in the document at extraction time (document order).
     index = models.PositiveIntegerField()
+    # What the claim is, as the engine found it: "start-end:stance:claimant", with
+    # "#2", "#3" for a second or third claim alike in the same document. Kept
+    # through corrections, so re-extraction finds the same claim again (claims.storing).
+    # Blank for claims the engine did not make (generated, made by hand).
+    identity = models.CharField(max_length=255, blank=True, editable=False)
     sentence = models.TextField()
     quote = models.TextField()
     start = models.PositiveIntegerField()
@@ -209,7 +221,8 @@ class Claim(models.Model):
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED)
     # Goes up by one with every human write (and its audit event); 0 = machine work only.
     version = models.PositiveIntegerField(default=0)
-    # A claim with human work that the latest extraction of its document no longer finds.
+    # A claim the latest extraction of its document no longer finds, kept because a
+    # person worked on it or another record refers to it.
     is_stale = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -247,6 +260,10 @@ class Claim(models.Model):
             # only there: SQLite has no GIN and falls back to a plain match.
         ]
         constraints = [
+            # One claim per identity in a document; its index also serves re-extraction's match.
+            models.UniqueConstraint(
+                fields=["document", "identity"], condition=~Q(identity=""), name="claim_identity_unique"
+            ),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="claim_offsets_ordered"),
             models.CheckConstraint(
                 condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),

@@ -74,12 +74,13 @@ def user_may_see_claim(user, claim: Claim) -> bool:
     return user.has_perm("claims.view_claim") and (allowed is None or claim.conflict_id in allowed)
 
 
-def broker_queue_length(queue: str = "celery") -> int | None:
-    """Messages waiting in the broker's queue: 0 in eager mode, None if unreachable."""
+def broker_queue_length(queue: str | None = None) -> int | None:
+    """Messages waiting in the broker's queue (the default one): 0 in eager mode, None if unreachable."""
     from config.celery import app
 
     if app.conf.task_always_eager:
         return 0
+    queue = queue or app.conf.task_default_queue
     try:
         with app.connection_for_read() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)

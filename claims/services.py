@@ -3,31 +3,31 @@
 import datetime
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from claims import bulk, reading, selectors, signals, tagging, titles
+from claims import bulk, extracting, reading, selectors, signals, tagging, titles
+from claims.extracting import (  # noqa: F401 - re-exported: the pipeline's entry points are services
+    MAX_EXTRACTION_ATTEMPTS,
+    TRANSIENT_ERRORS,
+    ExtractOutcome,
+    document_extract,
+    document_queue_extraction,
+    documents_requeue_stuck,
+)
 from claims.extraction import (
-    EXTRACTOR_VERSION,
-    ExtractedClaim,
     RegistryError,  # noqa: F401 - re-exported for the commands
-    extract,
     parse_registry,
 )
 from claims.extraction.registry import RegistryData
-from claims.models import THIRD_PARTY, Actor, ActorMembership, Claim, Conflict, Document
+from claims.models import Actor, ActorMembership, Claim, Conflict, Document
 from claims.reading import IngestError  # noqa: F401 - re-exported: callers catch it from here
 
 logger = logging.getLogger(__name__)
-
-# A document whose extraction was interrupted this many times is marked failed
-# instead of being handed to yet another worker.
-MAX_EXTRACTION_ATTEMPTS = 3
 
 
 @dataclass
@@ -91,246 +91,9 @@ def document_ingest(
 
 
 def _record_queued(result: IngestResult) -> None:
-    result.queued = _send_extraction(result.document.pk)
+    result.queued = extracting.send_extraction(result.document.pk)
     if not result.queued:  # the sweep sends it once the broker is back
         Document.objects.filter(pk=result.document.pk, status=Document.Status.PENDING).update(queued_at=None)
-
-
-def document_queue_extraction(*, document_id: int) -> bool:
-    """Send the extraction task; False (and logged) when the broker is unreachable."""
-    if not _send_extraction(document_id):
-        return False
-    Document.objects.filter(pk=document_id).update(queued_at=timezone.now())
-    return True
-
-
-def _send_extraction(document_id: int) -> bool:
-    from claims.tasks import extract_document
-
-    try:
-        extract_document.delay(document_id=document_id)
-    except OperationalError as exc:
-        logger.warning("Broker unreachable, document %s stays pending: %s", document_id, exc)
-        return False
-    return True
-
-
-@dataclass
-class ExtractOutcome:
-    status: str
-    claim_ids: list[int] = field(default_factory=list)
-    stale: int = 0
-
-
-def document_extract(*, document_id: int) -> ExtractOutcome:
-    """Claim the document, run the engine and store its claims exactly once."""
-    claimed = _document_claim(document_id)
-    if claimed is None:
-        return ExtractOutcome(status="skipped")
-    attempt, document = claimed
-    try:
-        registry = selectors.actor_registry(document.conflict_id)
-        found = extract(document.text, registry, document_date=document.published_date)
-    except Exception as exc:
-        logger.exception("Extraction of document %s failed", document_id)
-        _document_fail(document_id, attempt, f"{type(exc).__name__}: {exc}")
-        return ExtractOutcome(status=Document.Status.FAILED)
-    return _document_store(document_id, attempt, found)
-
-
-# The columns the extraction steps read and write; the text is read once.
-_STATE_FIELDS = ("id", "status", "attempts", "extraction_started_at")
-
-
-def _document_claim(document_id: int) -> tuple[int, Document] | None:
-    """Mark the document extracting; (attempt number identifying this run, document with its text)."""
-    stuck_before = timezone.now() - datetime.timedelta(seconds=settings.CLAIMDESK_STUCK_AFTER_SECONDS)
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()  # lost in a crash, the document is pending again: the sweep sends it
-        document = (
-            Document.objects.select_for_update()
-            .only(*_STATE_FIELDS, "text", "published_date", "conflict_id")
-            .filter(pk=document_id)
-            .first()
-        )
-        if document is None:
-            logger.info("Document %s is gone; nothing to extract", document_id)
-            return None
-        interrupted = document.status == Document.Status.EXTRACTING and document.extraction_started_at < stuck_before
-        if document.status != Document.Status.PENDING and not interrupted:
-            return None
-        if interrupted and document.attempts >= MAX_EXTRACTION_ATTEMPTS:
-            document.status = Document.Status.FAILED
-            document.error = f"Extraction was interrupted {document.attempts} times (worker lost or timed out)."
-            document.save(update_fields=["status", "error", "updated_at"])
-            return None
-        document.status = Document.Status.EXTRACTING
-        document.attempts += 1  # the row is locked: no other run counts at the same time
-        document.extraction_started_at = timezone.now()
-        document.extraction_finished_at = None
-        document.error = ""
-        document.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "extraction_started_at",
-                "extraction_finished_at",
-                "error",
-                "updated_at",
-            ]
-        )
-        return document.attempts, document
-
-
-def _locked_if_current(document_id: int, attempt: int) -> Document | None:
-    """The document's state, row-locked, if this run still owns its extraction."""
-    return (
-        Document.objects.select_for_update()
-        .only(*_STATE_FIELDS)
-        .filter(pk=document_id, status=Document.Status.EXTRACTING, attempts=attempt)
-        .first()
-    )
-
-
-def _document_fail(document_id: int, attempt: int, error: str) -> None:
-    with transaction.atomic():
-        document = _locked_if_current(document_id, attempt)
-        if document is None:
-            return
-        document.status = Document.Status.FAILED
-        document.error = error[:10_000]
-        document.extraction_finished_at = timezone.now()
-        document.save(update_fields=["status", "error", "extraction_finished_at", "updated_at"])
-
-
-@transaction.atomic
-def _document_store(document_id: int, attempt: int, found: list[ExtractedClaim]) -> ExtractOutcome:
-    document = _locked_if_current(document_id, attempt)
-    if document is None:  # another run took over; its result stands
-        return ExtractOutcome(status="skipped")
-    _commit_without_waiting_for_disk()
-    version = found[0].version if found else EXTRACTOR_VERSION
-    conflict_id = Document.objects.filter(pk=document_id).values_list("conflict_id", flat=True).get()
-    kept = _keep_reviewed(document)
-    by_index: dict[int, int] = {}  # claim ids by the engine's index, for links
-    fresh: list[ExtractedClaim] = []
-    found_again: list[int] = []  # stale claims the engine finds again
-    for item in found:
-        claim = kept.pop((item.start, item.end, item.quote), None)
-        if claim is None:
-            fresh.append(item)
-            continue
-        by_index[item.index] = claim[0]
-        if claim[1]:
-            found_again.append(claim[0])
-    if found_again:
-        Claim.objects.filter(pk__in=found_again).update(is_stale=False, updated_at=timezone.now())
-    claim_ids = bulk.reserve_ids(Claim, len(fresh))
-    by_index.update(zip((item.index for item in fresh), claim_ids, strict=True))
-    actors = _actors_for(found, conflict_id)
-    bulk.insert_rows(Claim, (_claim_row(document_id, conflict_id, item, actors, version, by_index) for item in fresh))
-    stale = [pk for pk, _ in kept.values()]
-    if stale:
-        Claim.objects.filter(pk__in=stale).update(is_stale=True, updated_at=timezone.now())
-    document.status = Document.Status.EXTRACTED
-    document.extractor_version = version
-    document.claim_count = len(found) + len(stale)
-    document.extraction_finished_at = timezone.now()
-    document.save(update_fields=["status", "extractor_version", "claim_count", "extraction_finished_at", "updated_at"])
-    transaction.on_commit(lambda: signals.document_extracted.send(sender=Document, document_id=document_id))
-    return ExtractOutcome(status=Document.Status.EXTRACTED, claim_ids=claim_ids, stale=len(stale))
-
-
-def _keep_reviewed(document: Document) -> dict[tuple[int, int, str], tuple[int, bool]]:
-    """Delete the document's machine claims; (id, is_stale) of the rest, by offsets and quote.
-
-    The claims are read by document alone (its index) and sorted out here, so
-    the plan does not depend on how fresh the table's statistics are.
-    """
-    rows = document.claims.values_list("pk", "start", "end", "quote", "version", "tags_corrected", "is_stale")
-    machine, kept = [], {}
-    for pk, start, end, quote, version, corrected, stale in rows:
-        if version == 0 and not corrected:
-            machine.append(pk)
-        else:
-            kept[(start, end, quote)] = (pk, stale)
-    if machine:
-        Claim.objects.filter(pk__in=machine).delete()
-    return kept
-
-
-def _claim_row(
-    document_id: int,
-    conflict_id: int,
-    item: ExtractedClaim,
-    actors: dict[str, int],
-    version: str,
-    by_index: dict[int, int],
-) -> dict:
-    """A new claim's row, born pre-tagged; a denial or confirmation points at the claim it answers.
-
-    The tagger is the engine's own type and stance stages (claims.tagging), and
-    the extraction pass has just run them with the whole document in view: the
-    row is written once, tags included, instead of being written untagged and
-    updated by a second pass over every sentence.
-    """
-    return {
-        "id": by_index[item.index],
-        "document_id": document_id,
-        "conflict_id": conflict_id,
-        "index": item.index,
-        "sentence": item.sentence,
-        "quote": item.quote,
-        "start": item.start,
-        "end": item.end,
-        "claimant_id": actors.get(item.claimant[:200]) if item.claimant else None,
-        "claimant_mention": (item.claimant_mention or "")[:500],
-        "side": item.side or "",
-        "event_date": item.event_date,
-        "time": _clock_time(item.time),
-        "locations": list(item.locations),
-        "responds_to_id": by_index.get(item.responds_to) if item.responds_to is not None else None,
-        "extractor_version": version,
-        "stance": item.stance,
-        "claim_type": item.claim_type,
-        "confidence": item.confidence,
-        "tagger_version": tagging.TAGGER_VERSION,
-    }
-
-
-def _clock_time(value: str | None) -> datetime.time | None:
-    """The claim's clock time; None for one the source wrote impossibly (17:80)."""
-    try:
-        return datetime.time.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _actors_for(found: list[ExtractedClaim], conflict_id: int) -> dict[str, int]:
-    """Actor ids by name for every claimant, proposing in the conflict the ones its registry lacks."""
-    sides = {c.claimant[:200]: c.side for c in found if c.claimant}
-    if not sides:
-        return {}
-    actors = dict(Actor.objects.filter(name__in=sides).values_list("name", "pk"))
-    missing = [Actor(name=name) for name in sides if name not in actors]
-    if missing:
-        Actor.objects.bulk_create(missing, ignore_conflicts=True)
-        actors = dict(Actor.objects.filter(name__in=sides).values_list("name", "pk"))
-    members = set(
-        ActorMembership.objects.filter(conflict_id=conflict_id, actor_id__in=actors.values()).values_list(
-            "actor_id", flat=True
-        )
-    )
-    proposed = [
-        ActorMembership(
-            actor_id=pk, conflict_id=conflict_id, side=sides[name] or THIRD_PARTY, aliases=[name], is_proposed=True
-        )
-        for name, pk in actors.items()
-        if pk not in members
-    ]
-    if proposed:
-        ActorMembership.objects.bulk_create(proposed, ignore_conflicts=True)
-    return actors
 
 
 def claims_queue_pretag(*, claim_ids: list[int]) -> int:
@@ -384,7 +147,7 @@ def claims_pretag(*, claim_ids: list[int]) -> int:
     tags = tagging.tag_claims(claims)
     untouched = (False, 0)  # written only while each claim is still so
     with transaction.atomic():
-        _commit_without_waiting_for_disk()
+        bulk.commit_without_waiting_for_disk()
         written = bulk.update_rows(
             Claim,
             [(pk, *tag, *untouched) for pk, tag in tags.items()],
@@ -405,33 +168,6 @@ def claims_pretag(*, claim_ids: list[int]) -> int:
                 },
             )
         return written
-
-
-def _commit_without_waiting_for_disk() -> None:
-    """Let this transaction's commit return before PostgreSQL has flushed it to disk.
-
-    Only for work the pipeline redoes by itself: should the database crash in
-    the moment after such a commit, the document is found extracting again or
-    its claims untagged, and the sweep queues them once more. Never for what a
-    person was told is saved (an ingested document, a verdict).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def documents_requeue_stuck() -> int:
-    """Queue again documents left pending or extracting (lost message, dead worker)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.CLAIMDESK_STUCK_AFTER_SECONDS)
-    never_sent = Q(status=Document.Status.PENDING) & (Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
-    interrupted = Q(status=Document.Status.EXTRACTING, extraction_started_at__lt=cutoff)
-    stuck = Document.objects.filter(never_sent | interrupted).order_by("pk").values_list("pk", flat=True)
-    queued = 0
-    for document_id in stuck.iterator(chunk_size=500):
-        if not document_queue_extraction(document_id=document_id):
-            break  # the broker is down: the next sweep tries again
-        queued += 1
-    return queued
 
 
 def claims_requeue_untagged() -> int:

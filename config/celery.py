@@ -1,10 +1,16 @@
-"""Celery application: `celery -A config worker` and `celery -A config beat`."""
+"""Celery application: `celery -A config worker`.
+
+Each worker also keeps the pipeline going by itself (no celery beat needed):
+at start-up and every CLAIMDESK_SWEEP_INTERVAL seconds it queues the sweep,
+which gives back documents whose worker was lost and sends those never sent
+(claims.extracting.documents_requeue_stuck).
+"""
 
 import functools
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.signals import beat_init, celeryd_init, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -12,6 +18,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("claimdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+SWEEP_TASK = "claims.requeue_stuck_documents"
+# The longest a retried task waits (claims.tasks): the broker must not hand
+# its message to another worker meanwhile.
+LONGEST_RETRY_DELAY = 32
 
 logger = logging.getLogger(__name__)
 _IN_PROCESS_NOTICE = "CELERY_BROKER_URL is not set: tasks run in-process (eager mode)."
@@ -52,3 +63,53 @@ def _refuse_without_broker(**kwargs) -> None:
     """A worker or beat without CELERY_BROKER_URL would sit on the in-memory transport, receiving nothing."""
     if app.conf.task_always_eager:
         raise SystemExit(f"{_IN_PROCESS_NOTICE} A worker or beat needs a broker: set CELERY_BROKER_URL.")
+
+
+@celeryd_init.connect
+def _refuse_short_visibility_timeout(**kwargs) -> None:
+    """A message still being worked on must not be given to a second worker."""
+    visibility = app.conf.broker_transport_options.get("visibility_timeout", 3600)
+    needed = app.conf.task_time_limit + LONGEST_RETRY_DELAY
+    if visibility <= needed:  # SystemExit: Celery logs and swallows the signal handlers' exceptions
+        raise SystemExit(
+            f"CELERY_VISIBILITY_TIMEOUT ({visibility} s) must be longer than the hard time limit plus the "
+            f"longest retry delay ({needed} s), or running tasks would be delivered twice."
+        )
+
+
+class Sweeper(bootsteps.StartStopStep):
+    """Queue the sweep when the worker's consumer starts, then every CLAIMDESK_SWEEP_INTERVAL seconds.
+
+    Runs in the worker's main process, on its event loop: it only publishes a
+    message (which expires after one interval, so a backlog does not fill
+    with sweeps); the sweep itself runs in a pool process like any task.
+    """
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def __init__(self, parent, **kwargs):
+        super().__init__(parent, **kwargs)
+        self.timer_entry = None
+
+    def start(self, consumer):
+        from django.conf import settings
+
+        interval = settings.CLAIMDESK_SWEEP_INTERVAL
+        self.send(interval)
+        self.timer_entry = consumer.timer.call_repeatedly(interval, self.send, (interval,))
+
+    def stop(self, consumer):
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+            self.timer_entry = None
+
+    shutdown = stop
+
+    def send(self, interval: float) -> None:
+        try:
+            app.send_task(SWEEP_TASK, expires=interval)
+        except Exception as exc:  # noqa: BLE001 - the broker is down: the consumer reconnects, and starts again
+            logger.warning("Cannot queue the sweep: %s", exc)
+
+
+app.steps["consumer"].add(Sweeper)

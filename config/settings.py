@@ -215,8 +215,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # health checks: config/celery.py).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Time limits (docs/reliability.md): at the soft limit a task is stopped and
+# its document failed with that reason; the hard limit, a minute later, ends
+# the pool process should the task not stop. The broker gives an unacknowledged
+# message to another worker only after the visibility timeout, which must be
+# longer than the hard limit plus the longest retry delay (config/celery.py
+# refuses to start otherwise), so a task still running is never delivered twice.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CLAIMDESK_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Unacknowledged messages of a killed worker return to the queue after this.
+    # Unacknowledged messages of a killed worker return to the queue after this;
+    # recovery does not wait for it (the documents' leases, claims/leases.py).
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
     # How often workers look for such messages: every interval x throttle seconds.
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
@@ -225,12 +234,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Publishing fails fast when the broker is down; the sweep re-queues later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-documents": {
-        "task": "claims.requeue_stuck_documents",
-        "schedule": env_int("CLAIMDESK_SWEEP_INTERVAL", 60),
-    },
-}
+# The test suite gives each run a queue of its own (tests/conftest.py).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE") or "celery"
 
 # claimdesk
 CLAIMDESK_REGISTRY_PATH = Path(env_str("CLAIMDESK_REGISTRY_PATH") or BASE_DIR / "claims/fixtures/actors.json")
@@ -239,8 +244,15 @@ CLAIMDESK_MAX_DOCUMENT_BYTES = env_int("CLAIMDESK_MAX_DOCUMENT_BYTES", 20 * 1024
 # a message, rather than by Django's request limit with a bare 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = CLAIMDESK_MAX_DOCUMENT_BYTES + 64 * 1024
 CLAIMDESK_PRETAG_BATCH_SIZE = env_int("CLAIMDESK_PRETAG_BATCH_SIZE", 500)
-# Documents pending or extracting for longer than this are queued again.
+# Documents queued this long ago and still pending are sent again (a lost message).
 CLAIMDESK_STUCK_AFTER_SECONDS = env_int("CLAIMDESK_STUCK_AFTER_SECONDS", 600)
+# A worker extracting a document holds a lease on it for this long, renewed every
+# third of it; a document whose lease ran out is taken over (claims/leases.py).
+CLAIMDESK_LEASE_SECONDS = env_int("CLAIMDESK_LEASE_SECONDS", 15)
+# Every worker queues the sweep at start-up and this often (config/celery.py); no beat needed.
+CLAIMDESK_SWEEP_INTERVAL = env_int("CLAIMDESK_SWEEP_INTERVAL", 10)
+# The sweep sends documents only while the queue holds fewer messages than this.
+CLAIMDESK_SWEEP_QUEUE_LIMIT = env_int("CLAIMDESK_SWEEP_QUEUE_LIMIT", 100)
 # Where this installation is reached: absolute links to claims (evidence, exports).
 CLAIMDESK_SITE_URL = env_str("CLAIMDESK_SITE_URL") or "http://127.0.0.1:8000"
 

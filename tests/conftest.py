@@ -3,6 +3,7 @@ import shutil
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "claims" / "fixtures" / "corpus"
 REGISTRY = ROOT / "claims" / "fixtures" / "actors.json"
 IN_CI = bool(os.environ.get("CI"))
+# Each run sends its tasks to a queue of its own (scripts/run-tests names it), so
+# a worker started by anything else on the machine never takes them; the
+# workers and commands the tests start inherit it.
+TEST_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"claimdesk-test-{uuid.uuid4().hex[:12]}"
+os.environ["CELERY_TASK_DEFAULT_QUEUE"] = TEST_QUEUE
+# Claims each file of the sample corpus gives with the current engine
+# (claims/extraction), in ingest, ingest --wait and extract alike: the one place
+# to change when the engine changes.
+CORPUS_FILE_CLAIMS = {"000_d8d09dd0182ca9c2.txt": 23, "001_f97f991389789e1e.txt": 386}
+CORPUS_CLAIMS = sum(CORPUS_FILE_CLAIMS.values())
 
 
 def _missing(reason: str) -> None:
@@ -53,7 +64,7 @@ def broker_url():
         _missing("needs Redis")
     import redis
 
-    redis.Redis.from_url(url).flushdb()  # no messages left over from another test
+    redis.Redis.from_url(url).delete(TEST_QUEUE)  # no messages left over from another test of this run
     return url
 
 
@@ -98,6 +109,11 @@ class Worker:
                 raise RuntimeError(f"worker exited early:\n{self.log.read_text()}")
             time.sleep(0.2)
         raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log.read_text()}")
+
+    def children(self) -> list[int]:
+        """The pool processes' ids."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children)."""
@@ -155,6 +171,8 @@ def _reset_celery_connections(app) -> None:
     pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
+    for cached in ("queues", "default_queue", "router"):  # built from task_default_queue on first use
+        app.amqp.__dict__.pop(cached, None)
 
 
 @pytest.fixture
@@ -165,7 +183,7 @@ def use_broker():
     before = (app.conf.broker_url, app.conf.task_always_eager)
 
     def use(url: str) -> None:
-        app.conf.update(broker_url=url, task_always_eager=False)
+        app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=TEST_QUEUE)
         _reset_celery_connections(app)
 
     yield use

@@ -5,7 +5,7 @@ import pytest
 from claims import services as pipeline
 from claims.models import Claim, ClaimTombstone
 from review import services
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, CORPUS_CLAIMS
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_polling_mirrors_edits_deletions_and_a_reextraction(api, users, actors, 
         documents = [pipeline.document_ingest(raw=path.read_bytes()).document for path in sorted(CORPUS.glob("*.txt"))]
     mirror = Mirror(api["api_client"])
     mirror.poll()
-    assert len(mirror.claims) == Claim.objects.count() == 406
+    assert len(mirror.claims) == Claim.objects.count() == CORPUS_CLAIMS
 
     # Edits: a correction, evidence, a verdict approved; an answered claim corrected, so it survives re-extraction.
     report = documents[1].claims

@@ -5,7 +5,7 @@ No thresholds here: the figures of a smoke run mean nothing, only their shape do
 
 import pytest
 
-from bench import changelist, extraction_rows, ingest, pretag, stack
+from bench import changelist, extraction_rows, ingest, pretag, recovery, stack
 from bench.__main__ import main
 from tests.conftest import database_url
 
@@ -87,3 +87,15 @@ def test_command_prints_table_and_writes_only_where_told(tmp_path, capsys):
     assert printed[0].startswith("| Figure | Median |")
     assert printed[2].startswith("| Extraction on one core, 0.2 MB")
     assert "## Machine" in output.read_text().splitlines()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_recovery_smoke(bench_postgres, bench_redis):
+    rows = recovery.run(smoke=True)
+
+    assert [(row.unit, row.baseline_name, len(row.samples)) for row in rows] == [("s", "its extraction alone", 1)]
+    assert rows[0].name.startswith("Recovery after a worker SIGKILL mid-extraction")
+    assert_measured(rows)
+    assert rows[0].samples[0] > rows[0].baseline_samples[0]
+    assert database_exists(f"{PREFIX}_recovery") is False

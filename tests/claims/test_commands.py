@@ -15,7 +15,10 @@ from claims.extraction import Registry, extract, normalize_text
 from claims.models import Actor, Claim, Conflict, Document
 from claims.reading import MIB
 from tests.claims.test_reading import feed_zeros, sparse_file
-from tests.conftest import CORPUS, REGISTRY, ROOT, service_env
+from tests.conftest import CORPUS, CORPUS_CLAIMS, CORPUS_FILE_CLAIMS, REGISTRY, ROOT, service_env
+
+# The corpus report with Azerbaijani letters that cp1252 lacks.
+REPORT = "001_f97f991389789e1e.txt"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,8 +54,8 @@ def test_ingest_corpus_reports_and_stores_claims(actors):
     documents = Document.objects.all()
     assert documents.count() == 2
     assert set(documents.values_list("status", flat=True)) == {Document.Status.EXTRACTED}
-    claims = Claim.objects.count()
-    assert output == f"Documents: 2 new, 0 already known, 0 failed. Claims created: {claims}.\n"
+    assert output == f"Documents: 2 new, 0 already known, 0 failed. Claims created: {CORPUS_CLAIMS}.\n"
+    assert Claim.objects.count() == CORPUS_CLAIMS
     assert run("ingest", str(CORPUS)) == "Documents: 0 new, 2 already known, 0 failed. Claims created: 0.\n"
 
 
@@ -70,7 +73,7 @@ def test_ingest_mixed_directory_keeps_good_files_and_fails(actors, tmp_path):
         f"{tmp_path / 'empty.txt'}: the document is empty",
         f"{tmp_path / 'image.png'}: the input looks like binary data, not text",
     ]
-    assert out.getvalue() == "Documents: 2 new, 0 already known, 2 failed. Claims created: 20.\n"
+    assert out.getvalue() == "Documents: 2 new, 0 already known, 2 failed. Claims created: 23.\n"
     latin = Document.objects.get(source_name=str(tmp_path / "latin1.txt"))
     assert latin.input_flags == ["decoded_cp1252"]
     assert latin.text == "Le ministère a déclaré que le pont était détruit."
@@ -89,6 +92,7 @@ def test_extract_prints_engine_claims_as_json_lines(db, capsys):
     call_command("extract", str(path), "--registry", str(REGISTRY))
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     expected = extract(normalize_text(path.read_bytes()).text, Registry.from_file(REGISTRY))
+    assert len(rows) == CORPUS_FILE_CLAIMS[path.name]
     assert [(r["start"], r["end"], r["quote"]) for r in rows] == [(c.start, c.end, c.quote) for c in expected]
     assert {r["doc"] for r in rows} == {path.name}
     assert Document.objects.count() == 0
@@ -286,10 +290,10 @@ def test_extract_and_ingest_skip_odd_directory_entries_with_a_line_each(actors, 
     err = StringIO()
     call_command("ingest", str(tmp_path), stdout=out, stderr=err)  # skipped entries are not failures
     assert err.getvalue().splitlines() == expected
-    assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 20.\n"
+    assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 23.\n"
     err = StringIO()
     call_command("extract", str(tmp_path), stdout=StringIO(), stderr=err)
-    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 20."]
+    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 23."]
 
 
 def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path):
@@ -316,7 +320,7 @@ def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path
 
 def test_ingest_stdin_reads_dash(actors, monkeypatch):
     fake_stdin(monkeypatch, (CORPUS / "000_d8d09dd0182ca9c2.txt").read_bytes())
-    assert run("ingest", "-") == "Documents: 1 new, 0 already known, 0 failed. Claims created: 20.\n"
+    assert run("ingest", "-") == "Documents: 1 new, 0 already known, 0 failed. Claims created: 23.\n"
     assert Document.objects.get().source_name == "<stdin>"
 
 
@@ -325,8 +329,8 @@ def test_extract_stdin_reads_dash(db, monkeypatch):
     out, err = StringIO(), StringIO()
     call_command("extract", "-", stdout=out, stderr=err)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert (len(rows), {row["doc"] for row in rows}) == (20, {"<stdin>"})
-    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 20.\n"
+    assert (len(rows), {row["doc"] for row in rows}) == (23, {"<stdin>"})
+    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 23.\n"
 
 
 @pytest.mark.parametrize("command", ["ingest", "extract"])
@@ -385,14 +389,14 @@ def test_ingest_dash_endless_dev_zero_pipe_is_refused_fast_with_bounded_memory(d
 
 def test_ingest_and_extract_decode_cp1252_like_utf8(actors, tmp_path):
     """A cp1252 file gives the same document and claims as its UTF-8 twin (one claim in two was lost)."""
-    text = (CORPUS / "001_f97f991389789e1e.txt").read_text(encoding="utf-8")
+    text = (CORPUS / REPORT).read_text(encoding="utf-8")
     text = text.encode("cp1252", "replace").decode("cp1252")  # the Azerbaijani letters cp1252 lacks
     (tmp_path / "utf8").mkdir()
     (tmp_path / "cp1252").mkdir()
     (tmp_path / "utf8" / "report.txt").write_text(text, encoding="utf-8")
     (tmp_path / "cp1252" / "report.txt").write_bytes(text.encode("cp1252"))
     assert run("ingest", str(tmp_path / "cp1252")) == (
-        "Documents: 1 new, 0 already known, 0 failed. Claims created: 384.\n"
+        f"Documents: 1 new, 0 already known, 0 failed. Claims created: {CORPUS_FILE_CLAIMS[REPORT]}.\n"
     )
     assert Document.objects.get().input_flags == ["decoded_cp1252"]
     assert run("ingest", str(tmp_path / "utf8")) == "Documents: 0 new, 1 already known, 0 failed. Claims created: 0.\n"
@@ -402,18 +406,18 @@ def test_ingest_and_extract_decode_cp1252_like_utf8(actors, tmp_path):
         call_command("extract", str(tmp_path / name), stdout=out, stderr=StringIO())
         claims[name] = out.getvalue()
     assert claims["cp1252"] == claims["utf8"]
-    assert len(claims["utf8"].splitlines()) == 384
+    assert len(claims["utf8"].splitlines()) == CORPUS_FILE_CLAIMS[REPORT]
 
 
 def test_ingest_and_extract_read_utf16_without_bom(actors, tmp_path):
     """Refused as binary by ingest, extracted by extract, before: now both read it."""
     path = tmp_path / "report.txt"
     path.write_bytes((CORPUS / "000_d8d09dd0182ca9c2.txt").read_text(encoding="utf-8").encode("utf-16-le"))
-    assert run("ingest", str(path)) == "Documents: 1 new, 0 already known, 0 failed. Claims created: 20.\n"
+    assert run("ingest", str(path)) == "Documents: 1 new, 0 already known, 0 failed. Claims created: 23.\n"
     assert Document.objects.get().input_flags == ["decoded_utf_16_le"]
     out = StringIO()
     call_command("extract", str(path), stdout=out, stderr=StringIO())
-    assert len(out.getvalue().splitlines()) == 20
+    assert len(out.getvalue().splitlines()) == 23
 
 
 REGISTRY_FAULTS = [
@@ -443,3 +447,36 @@ def test_missing_registry_is_one_line_from_extract_and_load_actors(db, tmp_path)
         with pytest.raises(CommandError) as error:
             run(*command)
         assert str(error.value) == f"{registry}: cannot read: No such file or directory"
+
+
+def test_ingest_dash_empty_stdin_is_refused(db, monkeypatch):
+    fake_stdin(monkeypatch, b"")
+    assert outcome("ingest", "-") == (["<stdin>: the document is empty"], "1 of 1 inputs failed")
+    assert Document.objects.count() == 0
+
+
+def test_ingest_and_extract_of_the_corpus_give_the_pinned_claim_count(actors, capsys):
+    call_command("extract", str(CORPUS), "--registry", str(REGISTRY))
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == CORPUS_CLAIMS
+    assert captured.err == f"Documents: 2 read, 0 failed. Claims found: {CORPUS_CLAIMS}.\n"
+
+
+@pytest.mark.redis
+def test_retag_with_broker_down_is_a_clear_error(actors, use_broker):
+    call_command("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"), stdout=StringIO(), stderr=StringIO())
+    use_broker("redis://127.0.0.1:1/0")
+    with pytest.raises(CommandError) as error:
+        call_command("retag", "--all", "-v0", stdout=StringIO(), stderr=StringIO())
+    assert str(error.value) == "the broker is unreachable; 0 claims were queued before it failed"
+
+
+def test_load_actors_without_a_conflict_among_several_is_a_clear_error(db, tmp_path):
+    Conflict.objects.create(name="North war", slug="north")
+    Conflict.objects.create(name="South war", slug="south")
+    registry = tmp_path / "actors.json"
+    registry.write_text('[{"name": "Northland MoD", "side": "north"}]')
+    with pytest.raises(CommandError) as error:
+        run("load_actors", str(registry))
+    assert str(error.value) == "there are several conflicts; name one with --conflict (north, south)"
+    assert Actor.objects.count() == 0

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from claims import services, tagging
+from claims import extracting, services, tagging
 from claims.extraction import extract, normalize_text
 from claims.models import Actor, ActorMembership, Claim, Conflict, Document
 from claims.selectors import actor_registry
@@ -112,12 +112,13 @@ def test_document_extract_engine_failure_marks_failed_without_claims(two_sides, 
         raise ValueError("engine exploded")
 
     # The engine is pure Python; replacing it is the only way to make it raise on purpose.
-    monkeypatch.setattr(services, "extract", broken)
+    monkeypatch.setattr(extracting, "extract", broken)
     outcome = services.document_extract(document_id=document.pk)
     document.refresh_from_db()
     assert outcome.status == Document.Status.FAILED
     assert document.status == Document.Status.FAILED
-    assert document.error == "ValueError: engine exploded"
+    assert document.error == document.last_error == "The engine failed: ValueError: engine exploded"
+    assert (document.attempts, document.lease_expires_at) == (1, None)
     assert document.claims.count() == 0
 
 
@@ -180,11 +181,14 @@ def test_claims_pretag_skips_corrected_and_reviewed(two_sides):
 
 def test_claims_pretag_twice_gives_same_rows(two_sides):
     document = services.document_ingest(raw=SAMPLE).document
+    document.claims.update(stance="", claim_type="", confidence=None, tagger_version="")
     ids = list(document.claims.values_list("pk", flat=True))
     fields = ("pk", "stance", "claim_type", "confidence", "tagger_version")
+    assert services.claims_pretag(claim_ids=ids) == 2
     once = sorted(Claim.objects.values_list(*fields))
-    assert services.claims_pretag(claim_ids=ids) == len(ids)
+    assert services.claims_pretag(claim_ids=ids) == 2
     assert sorted(Claim.objects.values_list(*fields)) == once
+    assert [row[1] for row in once] == [Claim.Stance.ASSERT, Claim.Stance.DENY]
 
 
 def engine_tags(text, conflict):
@@ -317,29 +321,76 @@ def test_extraction_uses_the_documents_conflict_registry_only(db):
     assert claims == [("Ministry of Defence of Ruritania", "third_party"), ("Borduria", "third_party")]
 
 
-def test_documents_requeue_stuck_picks_pending_never_sent(two_sides):
-    old = timezone.now() - datetime.timedelta(hours=1)
+LOST = "the worker stopped before finishing (killed, or cut off from the database) and its lease ran out"
+
+
+def lease_ran_out(document, attempts=1):
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.EXTRACTING,
+        attempts=attempts,
+        extraction_started_at=timezone.now() - datetime.timedelta(seconds=20),
+        lease_expires_at=timezone.now() - datetime.timedelta(seconds=5),
+    )
+
+
+def test_documents_requeue_stuck_sends_pending_never_sent_and_takes_back_lost_ones(two_sides):
     lost = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
     fresh = DocumentFactory(status=Document.Status.PENDING)
     Document.objects.filter(pk=lost.pk).update(queued_at=None)
     Document.objects.filter(pk=fresh.pk).update(queued_at=timezone.now())
-    interrupted = DocumentFactory(status=Document.Status.EXTRACTING, attempts=1)
-    Document.objects.filter(pk=interrupted.pk).update(extraction_started_at=old)
+    interrupted = DocumentFactory(text=SAMPLE + "More.\n")
+    lease_ran_out(interrupted)
+    held = DocumentFactory(status=Document.Status.EXTRACTING, attempts=1)
+    Document.objects.filter(pk=held.pk).update(lease_expires_at=timezone.now() + datetime.timedelta(seconds=10))
 
     assert services.documents_requeue_stuck() == 2
 
-    statuses = dict(Document.objects.values_list("pk", "status"))
-    assert statuses == {lost.pk: "extracted", fresh.pk: "pending", interrupted.pk: "extracted"}
+    rows = {
+        pk: (status, attempts, last)
+        for pk, status, attempts, last in Document.objects.values_list("pk", "status", "attempts", "last_error")
+    }
+    assert rows == {
+        lost.pk: ("extracted", 1, ""),
+        fresh.pk: ("pending", 0, ""),
+        interrupted.pk: ("extracted", 2, f"Attempt 1: {LOST}."),
+        held.pk: ("extracting", 1, ""),
+    }
+
+
+def test_documents_requeue_stuck_fails_a_document_lost_at_its_last_attempt(db):
+    document = DocumentFactory()
+    lease_ran_out(document, attempts=services.MAX_EXTRACTION_ATTEMPTS)
+    assert services.documents_requeue_stuck() == 0
+    document.refresh_from_db()
+    assert (document.status, document.lease_expires_at) == (Document.Status.FAILED, None)
+    assert document.error == f"Extraction failed 3 times; the last time: Attempt 3: {LOST}."
+    assert document.last_error == f"Attempt 3: {LOST}."
+
+
+def test_document_extract_takes_over_a_document_whose_lease_ran_out(two_sides):
+    document = DocumentFactory(text=SAMPLE)
+    lease_ran_out(document)
+    assert services.document_extract(document_id=document.pk).status == Document.Status.EXTRACTED
+    document.refresh_from_db()
+    assert (document.attempts, document.last_error, document.lease_expires_at) == (2, f"Attempt 1: {LOST}.", None)
+    assert document.claim_count == 2 == document.claims.count()
+
+
+def test_document_extract_leaves_a_document_whose_lease_runs(two_sides):
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.EXTRACTING, attempts=1)
+    Document.objects.filter(pk=document.pk).update(lease_expires_at=timezone.now() + datetime.timedelta(seconds=10))
+    assert services.document_extract(document_id=document.pk).status == "skipped"
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (Document.Status.EXTRACTING, 1)
 
 
 def test_interrupted_document_fails_after_max_attempts(db):
-    old = timezone.now() - datetime.timedelta(hours=1)
-    document = DocumentFactory(status=Document.Status.EXTRACTING, attempts=services.MAX_EXTRACTION_ATTEMPTS)
-    Document.objects.filter(pk=document.pk).update(extraction_started_at=old)
+    document = DocumentFactory()
+    lease_ran_out(document, attempts=services.MAX_EXTRACTION_ATTEMPTS)
     assert services.document_extract(document_id=document.pk).status == "skipped"
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
-    assert document.error == "Extraction was interrupted 3 times (worker lost or timed out)."
+    assert document.error == f"Extraction failed 3 times; the last time: Attempt 3: {LOST}."
 
 
 def test_claim_offsets_must_be_ordered(db):
@@ -355,3 +406,171 @@ def test_claim_confidence_must_be_a_probability(db):
 def test_corpus_fixture_normalizes_without_repairs():
     for path in sorted(CORPUS.glob("*.txt")):
         assert normalize_text(path.read_bytes()).flags == ()
+
+
+@pytest.fixture
+def other_client():
+    """A second database session, as another program would hold one."""
+    import psycopg
+
+    from tests.conftest import database_url
+
+    with psycopg.connect(database_url()) as session:
+        yield session
+
+
+@pytest.mark.postgres
+def test_database_error_reading_the_registry_is_retried_not_failed(two_sides, other_client):
+    """The registry is read outside the engine's try: an outage there is not the document's fault."""
+    from django.db import OperationalError, connection
+
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
+    other_client.execute("LOCK TABLE claims_actormembership IN ACCESS EXCLUSIVE MODE")
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout TO '200ms'")
+    try:
+        with pytest.raises(OperationalError):
+            services.document_extract(document_id=document.pk)
+    finally:
+        other_client.rollback()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    document.refresh_from_db()
+    assert (document.status, document.attempts, document.error, document.lease_expires_at) == (
+        Document.Status.PENDING,
+        1,
+        "",
+        None,
+    )
+    assert document.last_error == (
+        "Attempt 1: Reading the registry failed: OperationalError: canceling statement due to lock timeout"
+    )
+
+    assert services.document_extract(document_id=document.pk).status == Document.Status.EXTRACTED
+    document.refresh_from_db()
+    assert (document.attempts, document.claim_count) == (2, 2)
+
+
+@pytest.mark.postgres
+def test_error_while_storing_claims_is_recorded_as_it_is(two_sides):
+    """Not "interrupted 3 times" later: the error the database gave, at once."""
+    from django.db import connection
+
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_claims() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'no claims today'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_claims BEFORE INSERT ON claims_claim FOR EACH ROW EXECUTE FUNCTION refuse_claims()"
+        )
+    try:
+        outcome = services.document_extract(document_id=document.pk)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_claims ON claims_claim; DROP FUNCTION refuse_claims()")
+    document.refresh_from_db()
+    assert outcome.status == Document.Status.FAILED
+    assert (document.status, document.attempts, document.claims.count()) == (Document.Status.FAILED, 1, 0)
+    assert document.error == document.last_error == "Storing the claims failed: ProgrammingError: no claims today"
+
+
+@pytest.mark.postgres
+def test_transient_error_at_the_last_attempt_fails_the_document_with_it(two_sides, other_client):
+    from django.db import OperationalError, connection
+
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING, attempts=2)
+    other_client.execute("LOCK TABLE claims_actormembership IN ACCESS EXCLUSIVE MODE")
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout TO '200ms'")
+    try:
+        with pytest.raises(OperationalError):
+            services.document_extract(document_id=document.pk)
+    finally:
+        other_client.rollback()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (Document.Status.FAILED, 3)
+    assert document.error == (
+        "Extraction failed 3 times; the last time: Attempt 3: Reading the registry failed: "
+        "OperationalError: canceling statement due to lock timeout"
+    )
+
+
+def test_document_admin_shows_attempts_and_last_error(admin_client):
+    document = DocumentFactory(status=Document.Status.EXTRACTED, attempts=2, last_error=f"Attempt 1: {LOST}.")
+    page = admin_client.get(f"/admin/claims/document/{document.pk}/change/").content.decode()
+    assert f"Attempt 1: {LOST}." in page
+    assert '<div class="readonly">2</div>' in page
+
+
+@pytest.mark.postgres
+def test_two_concurrent_ingests_of_the_same_text_store_one_document(two_sides, other_client):
+    """Both pass the "already known?" check before either has stored it; the database decides."""
+    import threading
+
+    from django.db import connection
+
+    other_client.execute("LOCK TABLE claims_document IN SHARE ROW EXCLUSIVE MODE")  # reads go on, inserts wait
+    results, started = [], threading.Barrier(3)
+
+    def ingest():
+        try:
+            started.wait()
+            results.append(services.document_ingest(raw=SAMPLE))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ingest) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    wait_for_lock_waiters(other_client, 2)
+    other_client.rollback()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(result.created for result in results) == [False, True]
+    assert results[0].document.pk == results[1].document.pk == Document.objects.get().pk
+    document = Document.objects.get()
+    assert (document.status, document.claim_count, document.claims.count()) == (Document.Status.EXTRACTED, 2, 2)
+
+
+def wait_for_lock_waiters(session, count, timeout=10.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = session.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'claims_document'::regclass"
+        ).fetchone()[0]
+        if waiting >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{count} sessions were not waiting for the lock within {timeout}s")
+
+
+@pytest.mark.redis
+def test_reextract_with_broker_down_leaves_documents_pending_for_the_sweep(two_sides, use_broker):
+    document = services.document_ingest(raw=SAMPLE).document
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
+    assert services.documents_reextract(document_ids=[document.pk]) == 1
+    document.refresh_from_db()
+    assert (document.status, document.claim_count) == (Document.Status.PENDING, 2)
+    assert document.claims.count() == 2  # nothing is lost while it waits
+
+
+@pytest.mark.redis
+def test_queue_pretag_and_retag_with_broker_down_say_so(two_sides, use_broker):
+    services.document_ingest(raw=SAMPLE)
+    ids = list(Claim.objects.values_list("pk", flat=True))
+    use_broker("redis://127.0.0.1:1/0")
+    assert services.claims_queue_pretag(claim_ids=ids) == 0
+    with pytest.raises(services.RetagError) as error:
+        services.claims_retag(claims=Claim.objects.all())
+    assert str(error.value) == "the broker is unreachable; 0 claims were queued before it failed"
+    # The queue's length is unknown: the sweep sends nothing and queues no pre-tagging.
+    assert services.claims_requeue_untagged() == 0
+    assert services.documents_requeue_stuck() == 0

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from config import celery
-from tests.conftest import CORPUS, ROOT, service_env
+from tests.conftest import CORPUS, CORPUS_CLAIMS, ROOT, service_env
 
 NOTICE = "CELERY_BROKER_URL is not set: tasks run in-process (eager mode)."
 
@@ -27,7 +27,7 @@ def test_demo_steps_without_broker_say_in_process_once_and_warn_of_nothing(actor
     log = "".join(result.stderr for result in outputs)
     assert log.count(NOTICE) == 1
     assert [line for line in log.splitlines() if "WARNING" in line] == []
-    assert outputs[1].stdout == "Documents: 2 new, 0 already known, 0 failed. Claims created: 406.\n"
+    assert outputs[1].stdout == f"Documents: 2 new, 0 already known, 0 failed. Claims created: {CORPUS_CLAIMS}.\n"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -56,3 +56,25 @@ def test_worker_and_beat_refuse_to_start_without_a_broker(tmp_path, program):
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1].endswith(f"{NOTICE} A worker or beat needs a broker: set CELERY_BROKER_URL.")
+
+
+@pytest.mark.redis
+def test_worker_refuses_a_visibility_timeout_shorter_than_the_hard_limit(tmp_path, broker_url):
+    env = {
+        **service_env(broker_url),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "CELERY_VISIBILITY_TIMEOUT": "100",
+    }
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "celery"), "-A", "config", "worker", "--pool", "solo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].endswith(
+        "CELERY_VISIBILITY_TIMEOUT (100 s) must be longer than the hard "
+        "time limit plus the longest retry delay (392 s), or running tasks would be delivered twice."
+    )
