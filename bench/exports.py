@@ -1,10 +1,9 @@
 """Exporting 1 000 000 claims to CSV, beside PostgreSQL's own COPY of the same columns; peak memory.
 
 The claims are the changelist benchmark's generated million (`generate_claims --count 1000000
---seed 1`), copied into a database of their own where every third claim gets an approved
-verdict, an evidence item and an audit event (written in SQL, as a reviewed corpus would
-have them); the copy is kept between runs and rebuilt when the schema, the generator or
-this file change.
+--seed 1`, with its evidence, verdicts in every state and audit events). A generator that
+writes no verdicts gets them here instead, in a copy: every third claim an approved verdict,
+an evidence item and an audit event.
 
 Each run times `manage.py export --format csv --include-unverified -o FILE` end to end
 (process start to exit, every claim written with its evidence, verdict and audit head, the
@@ -123,38 +122,49 @@ def _fingerprint(count: int) -> dict:
 
 
 def prepared_database(count: int) -> str:
-    """The generated claims with every third one reviewed, built unless a current copy exists."""
+    """The generated claims, reviewed: as generate_claims made them, or with every third claim reviewed here.
+
+    generate_claims writes evidence, verdicts in every state and audit events; when
+    it does, its database is used as it is (with an editor to export as).
+    """
+    source, _ = changelist.prepared_database(count)
+    with stack.connect(source) as conn:
+        reviewed = conn.execute("SELECT count(*) FROM review_verdict WHERE state = 'approved'").fetchone()[0]
+    if reviewed:
+        _ensure_editor(source)
+        return source
     name = f"{stack.prefix()}_exports"
     wanted = _fingerprint(count)
     found = stack.database_comment(name) or {}
     if {key: found.get(key) for key in wanted} == wanted:
         log(f"exports: reusing {name}")
         return name
-    source, _ = changelist.prepared_database(count)
     log(f"exports: copying {source} into {name} and reviewing every third claim")
     stack.drop_database(name)
     with stack.connect() as conn:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(source)))
     try:
-        stack.manage(
-            ["shell", "-c", _EDITOR_SHELL],
-            env=stack.django_env(stack.database_url(name)),
-            timeout=120,
-            log_name="exports-editor",
-        )
+        editor = _ensure_editor(name)
         with stack.connect(name) as conn:
-            editor = conn.execute("SELECT id FROM auth_user WHERE username = %s", [EDITOR]).fetchone()[0]
-            # generate_claims already draws review work (verdicts in every state, evidence,
-            # audit chains); the bench's own reviews are for a database made without it.
-            if not conn.execute("SELECT EXISTS (SELECT 1 FROM review_verdict)").fetchone()[0]:
-                for statement in REVIEWED:
-                    conn.execute(statement, {"editor": editor, "username": EDITOR, "genesis": GENESIS})
+            for statement in REVIEWED:
+                conn.execute(statement, {"editor": editor, "username": EDITOR, "genesis": GENESIS})
             conn.execute("VACUUM ANALYZE")
         stack.set_database_comment(name, wanted)
     except BaseException:
         stack.drop_database(name)
         raise
     return name
+
+
+def _ensure_editor(name: str) -> int:
+    stack.manage(
+        ["shell", "-c", _EDITOR_SHELL],
+        env=stack.django_env(stack.database_url(name)),
+        timeout=120,
+        log_name="exports-editor",
+    )
+    with stack.connect(name) as conn:
+        return conn.execute("SELECT id FROM auth_user WHERE username = %s", [EDITOR]).fetchone()[0]
 
 
 _EDITOR_SHELL = (
