@@ -9,7 +9,8 @@ thread and two connections requests each URL for 10 seconds, three times over:
   p50, p95 and p99 latency and throughput;
 - `GET /api/v1/me/`, the trivial authenticated DRF endpoint (token check, one small answer),
   measured in the same runs: the baseline of the throughput ratio;
-- the same claims page with `If-None-Match` set to its ETag: answered 304 without serializing.
+- the same claims page with `If-None-Match` set to its ETag: answered 304 without serializing,
+  beside `/healthz` (one `SELECT 1`, no sign-in) as a measure of what the machine gives any request.
 
 Each figure is the median over the runs.
 """
@@ -58,7 +59,7 @@ def run(*, smoke: bool, runs: int | None = None) -> list[Row]:
     page = f"/api/v1/claims/?verdict=confirmed&side={side}"
     figures = _measure(name, page, wrk=wrk, runs=runs, seconds=1 if smoke else SECONDS, full_page=not smoke)
     label = f"API claims page, verdict=confirmed&side={side}, 50 a page, {number(count)} claims"
-    claims, trivial, poll = figures["claims"], figures["trivial"], figures["poll"]
+    claims, trivial, poll, health = figures["claims"], figures["trivial"], figures["poll"], figures["health"]
     return [
         Row(name=f"{label}: p50", unit="ms", samples=[f["p50"] for f in claims]),
         Row(name=f"{label}: p95", unit="ms", samples=[f["p95"] for f in claims], target=Target("<", 30)),
@@ -75,6 +76,8 @@ def run(*, smoke: bool, runs: int | None = None) -> list[Row]:
             name=f"API claims page polled with If-None-Match (304): p50, p95 {number(_median(poll, 'p95'))} ms",
             unit="ms",
             samples=[f["p50"] for f in poll],
+            baseline_name="/healthz (SELECT 1), p50",
+            baseline_samples=[f["p50"] for f in health],
             target=Target("<", 5),
         ),
     ]
@@ -110,15 +113,20 @@ def _measure(name: str, page: str, *, wrk: str, runs: int, seconds: int, full_pa
     token = _token(url)
     port = stack.free_port()
     base = f"http://127.0.0.1:{port}"
-    figures: dict[str, list[dict]] = {"claims": [], "trivial": [], "poll": []}
+    figures: dict[str, list[dict]] = {"claims": [], "trivial": [], "poll": [], "health": []}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     try:
         with stack.services(stack.start_gunicorn(env=env, port=port)):
             etag = _check(base + page, token, full_page=full_page)
             _check(base + "/api/v1/me/", token, full_page=False)
-            headers = {"claims": [], "trivial": [], "poll": [f"If-None-Match: {etag}"]}
-            urls = {"claims": base + page, "trivial": base + "/api/v1/me/", "poll": base + page}
+            headers = {"claims": [], "trivial": [], "poll": [f"If-None-Match: {etag}"], "health": []}
+            urls = {
+                "claims": base + page,
+                "trivial": base + "/api/v1/me/",
+                "poll": base + page,
+                "health": base + "/healthz",
+            }
             for attempt in range(1, runs + 1):
                 for key in figures:
                     figures[key].append(_wrk(wrk, urls[key], token, headers[key], script.name, seconds))

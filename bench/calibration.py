@@ -140,20 +140,22 @@ def _vector(p: dict) -> tuple:
     return calibration.feature_vector(p["type_confidence"], p["stance_confidence"], p["stance"], p["claim_type"])
 
 
-def fit(samples: list[tuple[tuple, bool]], *, ridge: float = 1.0, rounds: int = 50) -> tuple[float, ...]:
-    """Logistic regression by Newton's method, with a small ridge penalty
-    (not on the bias) so that rare features stay bounded."""
+def fit(samples: list[tuple], *, ridge: float = 1.0, rounds: int = 50) -> tuple[float, ...]:
+    """Logistic regression by Newton's method over (features, right[, weight])
+    samples, with a small ridge penalty (not on the bias) so that rare
+    features stay bounded."""
     size = len(samples[0][0])
     w = [0.0] * size
     for _ in range(rounds):
         grad = [0.0] * size
         hess = [[0.0] * size for _ in range(size)]
-        for x, y in samples:
+        for x, y, *rest in samples:
+            weight = rest[0] if rest else 1.0
             p = 1.0 / (1.0 + exp(-sum(a * b for a, b in zip(w, x, strict=True))))
             for a in range(size):
-                grad[a] += (p - float(y)) * x[a]
+                grad[a] += weight * (p - float(y)) * x[a]
                 for b in range(size):
-                    hess[a][b] += p * (1 - p) * x[a] * x[b]
+                    hess[a][b] += weight * p * (1 - p) * x[a] * x[b]
         for a in range(1, size):
             grad[a] += ridge * w[a]
             hess[a][a] += ridge
@@ -212,11 +214,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", nargs="+", type=Path, help="annotation files (JSON lines)")
     parser.add_argument("--fit", action="store_true", help="fit the coefficients and print them")
     args = parser.parse_args(argv)
-    claims = [pair for path in args.gold for pair in load_set(path)]
+    conflicts: dict[Path, list] = defaultdict(list)  # by registry: one conflict's files together
+    for path in args.gold:
+        conflicts[_registry_for(path).resolve()].extend(load_set(path))
+    claims = [pair for found in conflicts.values() for pair in found]
     if not claims:
         parser.error("no claims found for these annotation files")
     if args.fit:
-        coefficients = fit([(_vector(p), is_right(p, g)) for p, g in claims])
+        # Each conflict weighs the same: the war the engine was built on must
+        # not drown the ones it was not.
+        share = len(claims) / len(conflicts)
+        samples = [(_vector(p), is_right(p, g), share / len(found)) for found in conflicts.values() for p, g in found]
+        coefficients = fit(samples)
         calibration.COEFFICIENTS = coefficients
         print(f"# Fitted by `python -m bench.calibration --fit` (extractor {EXTRACTOR_VERSION}, {len(claims)} claims).")
         print(f"COEFFICIENTS = {coefficients!r}")

@@ -144,8 +144,11 @@ def prepared_database(count: int) -> str:
         )
         with stack.connect(name) as conn:
             editor = conn.execute("SELECT id FROM auth_user WHERE username = %s", [EDITOR]).fetchone()[0]
-            for statement in REVIEWED:
-                conn.execute(statement, {"editor": editor, "username": EDITOR, "genesis": GENESIS})
+            # generate_claims already draws review work (verdicts in every state, evidence,
+            # audit chains); the bench's own reviews are for a database made without it.
+            if not conn.execute("SELECT EXISTS (SELECT 1 FROM review_verdict)").fetchone()[0]:
+                for statement in REVIEWED:
+                    conn.execute(statement, {"editor": editor, "username": EDITOR, "genesis": GENESIS})
             conn.execute("VACUUM ANALYZE")
         stack.set_database_comment(name, wanted)
     except BaseException:

@@ -267,7 +267,7 @@ CLAIMDESK_EXPORT_ASYNC_ROWS = env_int("CLAIMDESK_EXPORT_ASYNC_ROWS", 20_000)
 # Claims read per query while exporting (with their evidence, verdicts and audit heads).
 CLAIMDESK_EXPORT_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_CHUNK_SIZE", 2000)
 # Claims per COPY when PostgreSQL writes a CSV export itself (review.exports.copy).
-CLAIMDESK_EXPORT_COPY_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_COPY_CHUNK_SIZE", 50_000)
+CLAIMDESK_EXPORT_COPY_CHUNK_SIZE = env_int("CLAIMDESK_EXPORT_COPY_CHUNK_SIZE", 250_000)
 
 LOGGING = {
     "version": 1,

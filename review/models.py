@@ -437,3 +437,21 @@ class Dataset(models.Model):
         if not self.expected_rows:
             return 0
         return min(99, self.rows_done * 100 // self.expected_rows)
+
+
+class DashboardSnapshot(models.Model):
+    """The workspace dashboard's aggregates for one scope, recomputed in the background.
+
+    A worker recomputes them (review.refresh_dashboard, queued by a page view
+    that finds them more than two minutes old) for every conflict and for all
+    of them together, so a page view reads one row instead of scanning the
+    claims table.
+    """
+
+    # "all", or the ids of the conflicts a user is limited to, sorted: "3" or "3,5".
+    scope = models.CharField(max_length=200, unique=True)
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"dashboard for {self.scope} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,10 @@
-"""Background work of review: large exports."""
+"""Background work of review: large exports, the dashboard's snapshots."""
 
 import logging
 
 from celery import shared_task
 
+from review import workspace
 from review.exports import services
 from review.models import Dataset
 
@@ -24,3 +25,10 @@ def build_dataset(*, dataset_id: int) -> None:
         services.dataset_build(dataset=dataset)
     except services.DatasetTaken:
         logger.info("Dataset %s was taken by another run.", dataset_id)
+
+
+@shared_task(name="review.refresh_dashboard")
+def refresh_dashboard() -> None:
+    """Recompute the workspace dashboard's snapshots (queued by a dashboard view that found them old)."""
+    scopes = workspace.dashboard_refresh()
+    logger.info("Dashboard snapshots recomputed for %d scopes.", len(scopes))

@@ -10,6 +10,7 @@ a claim is never handed to two analysts.
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass
 
@@ -21,9 +22,11 @@ from django.utils import timezone
 
 from claims.enums import ReviewState
 from claims.extraction.sentences import sentence_spans
-from claims.models import ActorMembership, Claim, Document
+from claims.models import ActorMembership, Claim, Conflict, Document
 from claims.selectors import visible_conflict_ids
-from review.models import AuditEvent, Reservation, Verdict
+from review.models import AuditEvent, DashboardSnapshot, Reservation, Verdict
+
+logger = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(minutes=15)
 # How many locked-but-taken candidates "review next" steps over before giving up.
@@ -242,21 +245,74 @@ def _near(mine: frozenset[str], theirs: frozenset[str]) -> bool:
 
 # --- the dashboard -------------------------------------------------------------
 
-# Seconds the dashboard's aggregates are kept (per process; see README "Dashboard").
+# Seconds the dashboard's aggregates are kept in a process when no fresh snapshot answers.
 DASHBOARD_TTL = 120
+# A snapshot this old is recomputed by a worker (review.refresh_dashboard), queued by the page view.
+DASHBOARD_REFRESH = datetime.timedelta(minutes=2)
+# A snapshot older than this (no worker?) is not shown; the page computes its own figures.
+SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
 DAYS_SHOWN = 30
 BUSIEST = 10
 
 
+def dashboard_scope(allowed: set[int] | None) -> str:
+    return "all" if allowed is None else ",".join(map(str, sorted(allowed))) or "none"
+
+
 def dashboard_figures(user) -> dict:
-    """The dashboard's aggregates for the conflicts `user` sees, computed at most once per DASHBOARD_TTL."""
+    """The dashboard's aggregates for the conflicts `user` sees.
+
+    Read from the scope's DashboardSnapshot. A view that finds it older than
+    DASHBOARD_REFRESH (or missing) queues review.refresh_dashboard, and shows
+    the snapshot meanwhile; without one younger than SNAPSHOT_MAX_AGE (a user
+    limited to several conflicts, no worker running) the figures are computed
+    here, at most once per DASHBOARD_TTL per process.
+    """
     allowed = visible_conflict_ids(user)
-    key = "review:dashboard:" + ("all" if allowed is None else ",".join(map(str, sorted(allowed))) or "none")
+    scope = dashboard_scope(allowed)
+    snapshot = DashboardSnapshot.objects.filter(scope=scope).values_list("figures", "computed_at").first()
+    age = timezone.now() - snapshot[1] if snapshot is not None else None
+    if age is None or age >= DASHBOARD_REFRESH:
+        _queue_refresh()
+    if age is not None and age < SNAPSHOT_MAX_AGE:
+        return snapshot[0]
+    key = f"review:dashboard:{scope}"
     figures = cache.get(key)
     if figures is None:
         figures = _figures(allowed)
         cache.set(key, figures, DASHBOARD_TTL)
     return figures
+
+
+def _queue_refresh() -> None:
+    """Ask a worker for new snapshots, at most once per DASHBOARD_REFRESH per process.
+
+    Without a broker (tasks run in-process) nothing is queued: the page's own
+    figures are what a small embedded installation needs.
+    """
+    from config.celery import app
+    from review.tasks import refresh_dashboard
+
+    if app.conf.task_always_eager or not cache.add("review:dashboard:queued", True, DASHBOARD_REFRESH.seconds):
+        return
+    try:
+        refresh_dashboard.delay()
+    except Exception as exc:  # noqa: BLE001 - the page still answers; the next view asks again
+        cache.delete("review:dashboard:queued")
+        logger.warning("Cannot queue the dashboard's refresh: %s", exc)
+
+
+def dashboard_refresh() -> list[str]:
+    """Recompute the snapshots: all conflicts together, and each conflict alone. Returns the scopes."""
+    scopes = [None, *({conflict_id} for conflict_id in Conflict.objects.order_by("pk").values_list("pk", flat=True))]
+    done = []
+    for allowed in scopes:
+        scope = dashboard_scope(allowed)
+        DashboardSnapshot.objects.update_or_create(
+            scope=scope, defaults={"figures": _figures(allowed), "computed_at": timezone.now()}
+        )
+        done.append(scope)
+    return done
 
 
 def _figures(allowed: set[int] | None) -> dict:

@@ -20,6 +20,7 @@ from tests.factories import ActorFactory, ClaimFactory, ConflictFactory, Documen
 
 ROLES = ("anonymous", "api_client", "analyst", "editor", "admin")
 LOGIN = 302  # a page that sends the visitor to the sign-in form
+REDIRECT = 302  # a workspace write, or "review next", sending the user on to a page
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,66 @@ TABLE = [
     Row("admin: a claim", "get", "/admin/claims/claim/{claim}/change/", (LOGIN, LOGIN, 200, 200, 200), session=True),
     Row("admin: webhooks", "get", "/admin/review/webhookendpoint/", (LOGIN, LOGIN, 403, 403, 200), session=True),
     Row("admin: API tokens", "get", "/admin/knox/authtoken/", (LOGIN, LOGIN, 403, 403, 200), session=True),
+    Row("admin: datasets", "get", "/admin/review/dataset/", (LOGIN, LOGIN, 403, 200, 200), session=True),
+    Row("admin: audit trail", "get", "/admin/review/auditevent/", (LOGIN, LOGIN, 200, 200, 200), session=True),
+    Row(
+        "admin: add a claim (no such page)",
+        "get",
+        "/admin/claims/claim/add/",
+        (LOGIN, LOGIN, 403, 403, 403),
+        session=True,
+    ),
+    Row(
+        "admin: delete a claim",
+        "get",
+        "/admin/claims/claim/{claim}/delete/",
+        (LOGIN, LOGIN, 403, 403, 200),
+        session=True,
+    ),
+    # The API: exports (editors)
+    Row("exports list", "get", f"{API}/exports/", (401, 403, 403, 200, 200)),
+    Row("export a filter", "post", f"{API}/exports/", (401, 403, 403, 201, 201), {"format": "csv"}),
+    Row("workspace: exports", "get", "/review/exports/", (LOGIN, 403, 403, 200, 200), session=True),
+    Row("workspace: export form", "get", "/review/exports/new?side=north", (LOGIN, 403, 403, 200, 200), session=True),
+    # The review workspace (session sign-in; a write answers with a redirect back to the page)
+    *(
+        Row(f"workspace: {name}", "get", path, statuses, session=True)
+        for name, path, statuses in (
+            ("dashboard", "/review/", (LOGIN, 403, 200, 200, 200)),
+            ("queue", "/review/queue/", (LOGIN, 403, 200, 200, 200)),
+            ("review next", "/review/next/", (LOGIN, 403, REDIRECT, REDIRECT, REDIRECT)),
+            ("a claim", "/review/claims/{claim}/", (LOGIN, 403, 200, 200, 200)),
+            ("a claim of a hidden conflict", "/review/claims/{hidden_claim}/", (LOGIN, 403, 404, 404, 404)),
+            ("a document", "/review/documents/{document}/", (LOGIN, 403, 200, 200, 200)),
+            ("approval queue", "/review/approvals/", (LOGIN, 403, 403, 200, 200)),
+        )
+    ),
+    *(
+        Row(f"workspace: {name}", "post", path, statuses, data, session=True, format="multipart")
+        for name, path, statuses, data in (
+            (
+                "correct a claim",
+                "/review/claims/{claim}/correct/",
+                (LOGIN, 403, REDIRECT, REDIRECT, REDIRECT),
+                {"field": "stance", "value": "deny", "expected_version": 0},
+            ),
+            ("add evidence", "/review/claims/{claim}/evidence/", (LOGIN, 403, REDIRECT, REDIRECT, REDIRECT), EVIDENCE),
+            (
+                "propose a verdict",
+                "/review/claims/{claim}/verdict/",
+                (LOGIN, 403, REDIRECT, REDIRECT, REDIRECT),
+                VERDICT,
+            ),
+            ("skip a claim", "/review/claims/{claim}/skip/", (LOGIN, 403, REDIRECT, REDIRECT, REDIRECT), {}),
+            ("approve a verdict", "/review/verdicts/{verdict}/approve/", (LOGIN, 403, 403, REDIRECT, REDIRECT), {}),
+            (
+                "reject a verdict",
+                "/review/verdicts/{verdict}/reject/",
+                (LOGIN, 403, 403, REDIRECT, REDIRECT),
+                {"reason": "No."},
+            ),
+        )
+    ),
 ]
 
 

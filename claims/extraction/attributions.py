@@ -261,6 +261,8 @@ def _bound_contents(sentence: str, found: list[Attribution]) -> None:
         end = shape.bound_clause(sentence, start, end)
         if attribution.stance != ASSERT:
             end = shape.bound_answer(sentence, start, end)
+        else:
+            end = shape.bound_assertion(sentence, start, end)
         attribution.content_end = shape.cut_source_actions(sentence, start, end)
 
 

@@ -19,8 +19,8 @@ from math import exp
 _TYPES = ("casualties", "materiel", "territorial", "ceasefire", "diplomatic", "other")
 FEATURES = ("bias", "type_confidence", "stance_confidence", "deny", "confirm", *_TYPES)
 
-# Fitted by `python -m bench.calibration --fit` (extractor rules-1.1, 339 claims).
-COEFFICIENTS = (-0.229, 0.7612, 1.3473, -0.1255, -0.8471, -0.0282, 0.0895, -0.0435, 0.1458, -1.0266, -0.9218)
+# Fitted by `python -m bench.calibration --fit` (extractor rules-1.2, 344 claims).
+COEFFICIENTS = (-0.6693, 0.6734, 1.4856, -0.181, -0.1573, 0.0922, 0.1745, 0.0431, 0.1339, -0.5691, -0.6968)
 
 
 def feature_vector(type_confidence: float, stance_confidence: float, stance: str, claim_type: str) -> tuple:

@@ -17,6 +17,7 @@ canonical actor is an institution.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .lexicon import (
@@ -32,6 +33,24 @@ from .lexicon import (
 from .registry import THIRD_PARTY, Actor, Registry, key_tokens
 
 _HISTORY = 40
+# Prepositions after a speaker's head that name where they speak, not for whom.
+_AFTER_HEAD = re.compile(r"\s(?:at|in|to|with|near|on|before)\s", re.IGNORECASE)
+_SPEAKER_HEADS = frozenset(
+    words(
+        """
+        envoy envoys ambassador ambassadors representative representatives delegate delegation
+        diplomat diplomats spokesman spokeswoman spokesperson official officials minister
+        """
+    )
+)
+_OUTLET_WORDS = frozenset(
+    words(
+        """
+        tv television channel radio newspaper paper daily tabloid weekly gazette herald times
+        post tribune agency broadcaster outlet magazine journal
+        """
+    )
+)
 _COORDINATION = re.compile(r",?\s+and\s+|,\s+(?=[^,]*\band\b)")
 _DETERMINERS = frozenset(["the", "a", "an", "both", "some", "several", "its", "their", "his", "her"])
 _SPOKESPERSON = re.compile(
@@ -108,11 +127,22 @@ class Resolver:
 
     def both_sides(self, mention: str | None) -> list[Claimant]:
         out = []
-        for side in self.registry.sides():
+        for side in self._document_sides():
             actor = self.registry.representative(side)
             if actor is not None:
                 out.append(self._known(actor, mention))
         return out
+
+    def _document_sides(self) -> list[str]:
+        """The two parties "both sides" means: the registry's sides when there
+        are two, else the two this document has heard most from (the
+        registry's order breaks ties)."""
+        sides = self.registry.sides()
+        if len(sides) <= 2:
+            return sides
+        heard = Counter(c.side for c in self.history if c.side in sides)
+        ranked = sorted(sides, key=lambda side: (-heard[side], sides.index(side)))
+        return sorted(ranked[:2], key=sides.index)
 
     def opponent(self, side: str) -> Claimant | None:
         """The authorities of the other belligerent, for "this was denied"."""
@@ -209,12 +239,39 @@ class Resolver:
             for part in parts:
                 out.extend(self._named(part, mention))
             return out
-        actor = self.registry.find_in(text)
+        head = _head_phrase(text)
+        actor = self._head_actor(head) if head != text else None
+        if actor is None:
+            actor = self._alias_inside(text)
         if actor is not None:
             claimant = self._known(actor, mention)
             self._remember_name(text, claimant)
             return [claimant]
         return [self._surname(text, mention) or self._unknown(text, mention)]
+
+    def _alias_inside(self, text: str) -> Actor | None:
+        """The actor of the longest alias inside the mention; not a country's
+        one-word name inside an outlet's ("Ruritania Today TV" is the channel's)."""
+        hits = self.registry.find_all(key_tokens(text))
+        if not hits:
+            return None
+        start, end, actor = max(hits, key=lambda hit: hit[1] - hit[0])
+        if end - start == 1 and _names_outlet(text):
+            return None
+        return actor
+
+    def _head_actor(self, head: str) -> Actor | None:
+        """The actor the head of a mention speaks for: "the Ruritanian envoy"
+        (at the UN) is Ruritania's, through its alias or its demonym."""
+        actor = self.registry.find_in(head)
+        if actor is not None:
+            return actor
+        for word in _NAME_TOKEN.findall(head):
+            if word[:1].isupper():
+                actor = self.registry.stem_actor(word)
+                if actor is not None and actor.side != THIRD_PARTY:
+                    return self.registry.representative(actor.side) or actor
+        return None
 
     def _remember_name(self, text: str, claimant: Claimant) -> None:
         """'Anton Belic, a spokesman for X': later 'Belic' is X too."""
@@ -274,6 +331,23 @@ class Resolver:
             if len(self._personal) < 10_000:
                 self._personal[mention] = found
         return found
+
+
+def _head_phrase(text: str) -> str:
+    """A mention without what follows its head: "the Ruritanian envoy" of
+    "the Ruritanian envoy at the UN"; the whole mention when a speaker word
+    does not head it ("a spokesman for the army" speaks for the army)."""
+    match = _AFTER_HEAD.search(text)
+    if match is None:
+        return text
+    before = text[: match.start()].split()
+    return " ".join(before) if before and before[-1].lower() in _SPEAKER_HEADS else text
+
+
+def _names_outlet(text: str) -> bool:
+    """ "Ruritania Today TV", "the Bordurian Daily": a media outlet, whatever
+    country its name holds."""
+    return not _OUTLET_WORDS.isdisjoint(key_tokens(text))
 
 
 def split_coordination(text: str) -> list[str]:

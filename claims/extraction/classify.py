@@ -44,6 +44,7 @@ for _name, _triggers, _pattern in TYPE_PHRASES:
         _PHRASES.setdefault(_trigger, []).append((_name, _compiled))
 _TRIGGERS = frozenset(_PHRASES)
 _ORDER = {name: n for n, name in enumerate(CLAIM_TYPES)}
+_TOOK_PLACE = re.compile(r"\b(?:took|take|takes|taking|taken)\s+place\b", re.IGNORECASE)
 _EQUIPMENT = re.compile(rf"\b(?:{EQUIPMENT}|positions?|posts?|depots?)\b", re.IGNORECASE)
 # How sure a stance is, by the shape of the attribution that produced it.
 STANCE_CONFIDENCE = {
@@ -67,7 +68,11 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
 
     A warning ("warned that any attack would be answered") is diplomatic
     unless it reports an event that already happened."""
+    if "place" in text and _TOOK_PLACE.search(text):
+        text = _TOOK_PLACE.sub("happened", text)  # "clashes took place near X": nothing was taken
     words = _lower_words(text)
+    if warning and "if" in words:
+        return "diplomatic", 0.75  # "warned of a massacre if the town fell"
     if not words.isdisjoint(MODAL_WORDS):
         if warning and MODAL_CLAUSE.search(text):
             return "diplomatic", 0.75

@@ -45,6 +45,11 @@ _TRAILING = " \t\n,;:.\u2014\u2013-"
 _DANGLING_WORDS = frozenset(["that", "which", "who", "and", "but", "or", "while", "as", "where", "when", "with", "of"])
 _DANGLING_SIZE = max(map(len, _DANGLING_WORDS))  # lowering never shortens a word
 _LABEL = re.compile(r",\s+(?:an?|the|this)\s+(?:accusation|allegation|claim|charge|assertion)s?\s*$", re.IGNORECASE)
+_NARRATOR_END = re.compile(
+    r",\s+(?:but\s+(?:this|that|it|these|those)\s+(?:was|were|is|are|had|has|could|did)\b|"
+    r"(?:which|this|that)\s+(?:was|were|is|could|has|had)\s+(?:not|never)\b|(?:although|though|whereas)\s)",
+    re.IGNORECASE,
+)
 _ANSWER_END = re.compile(r",\s+(?:while|whereas|but|although)\b")
 _QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 
@@ -74,6 +79,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
                 end -= 1
     if end > start and text[end - 1] in "\"\u201d'\u2019" and _unbalanced(text, start, end):
         end -= 1
+    if end > start and text[start] in '"\u201c' and _unclosed(text, start, end):
+        start += 1  # a quotation that runs on into the next sentence
     label = _LABEL.search(text, start, end) if text.find(",", start, end) >= 0 else None
     if label is not None:
         end = label.start()  # "..., an accusation" labels the claim, it is not part of it
@@ -83,6 +90,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
         end = cut  # "... in areas of Northland that" loses its dangling "that"
     return start, end
+
+
+def _unclosed(text: str, start: int, end: int) -> bool:
+    piece = text[start:end]
+    return piece.count('"') % 2 == 1 if piece[0] == '"' else piece.count("\u201d") < piece.count("\u201c")
 
 
 def _unbalanced(text: str, start: int, end: int) -> bool:
@@ -109,6 +121,15 @@ def bound_answer(text: str, start: int, end: int) -> int:
     if text.find(", ", start, end) < 0:
         return end
     match = _ANSWER_END.search(text, start, end)
+    return match.start() if match else end
+
+
+def bound_assertion(text: str, start: int, end: int) -> int:
+    """A claim ends where the narrator takes over: ", but this was limited
+    to the outskirts", ", which was not confirmed", ", although ..."."""
+    if text.find(", ", start, end) < 0:
+        return end
+    match = _NARRATOR_END.search(text, start, end)
     return match.start() if match else end
 
 

@@ -30,6 +30,7 @@ from .lexicon import (
     IRREGULAR_PAST,
     MEDIA_NOUNS,
     MEDIA_VERBS,
+    MONTHS,
     NEEDS_THAT,
     PASSIVE_AUX,
     PERFORMATIVE_OBJECTS,
@@ -51,6 +52,7 @@ from .tokens import (
     np_word,
     walk_np_left,
     walk_np_right,
+    walk_source_right,
 )
 
 ASSERT, DENY, CONFIRM = "assert", "deny", "confirm"
@@ -70,7 +72,10 @@ _MEDIA_VERBS = frozenset(MEDIA_VERBS.split("|"))
 _MEDIA_NOUNS = frozenset(MEDIA_NOUNS.split("|"))
 _ISSUE = frozenset({"issued", "issues", "issue", "issuing"})
 _CONTEXT_ADVERBS = frozenset({"allegedly"})
-CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS})
+_MAKE = frozenset({"made", "makes", "make"})
+_CALL = frozenset({"called", "calls", "call"})
+_CALL_FOR = frozenset({"for", "on", "upon", "off", "in", "up"})
+CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_ISSUE, *_CONTEXT_ADVERBS, *_MAKE, *_CALL})
 _NOUN_MARKERS = frozenset(
     ["the", "a", "an", "its", "their", "his", "her", "these", "those", "this", "such", "any", "no", "our", "your"]
 )
@@ -108,6 +113,7 @@ _TAIL_OPENERS = frozenset(
     )
 )
 _LABELS = frozenset(words("claim accusation allegation charge assertion report statement version account"))
+_REPORT_NOUNS = frozenset(words("report reports analysis assessment study statement investigation estimate"))
 _PARTICIPLE_LINKS = frozenset({"by", "to", "from", "in", "at", "on", "with", "for", "near", "inside"})
 _TITLE_BREAKS = frozenset({"in", "on", "at", "to", "with", "from", "over", "into"})
 _NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "la", "&"})
@@ -118,6 +124,10 @@ _MEDIA_HEDGES = frozenset({"apparently", "purportedly", "allegedly", "reportedly
 _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"})
 # Words between a subject and its verb: "has also", "was later".
 _BEFORE_VERB = ADVERBS | AUXILIARIES
+_MAX_SUBJECT = 12
+_SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
+_NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
+_DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "evening", "afternoon", "night"})
 
 
 # Built by the thousand: pass the leading fields by position and set the rest
@@ -157,7 +167,7 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
     if lower in _ISSUE:
         return _issued(tokens, i)
     if lower in _MEDIA_VERBS:
-        return _media(tokens, i) or _colon_statement(sentence, tokens, i)
+        return _media(tokens, i) or _colon_statement(sentence, tokens, i) or _media_subject(sentence, tokens, i)
     if lower in _CONTEXT_ADVERBS:
         return Attribution("context", ASSERT, i)
     if lower == "witnessed" and _next(tokens, i, 1) == "by":
@@ -165,6 +175,10 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
     cue = CUE_FORMS.get(lower)
     if cue is not None and (i == 0 or not capitalized(token)):
         return _verb(sentence, tokens, i, *cue)
+    if lower in _MAKE and _next(tokens, i, 1) == "it" and _next(tokens, i, 2) == "clear":
+        return _verb(sentence, tokens, i, "clarify", ASSERT, False)  # "made it clear that"
+    if lower in _CALL and _next(tokens, i, 1) in ("it", "this", "that") and _next(tokens, i, 2) not in _CALL_FOR:
+        return _verb(sentence, tokens, i, "describe", ASSERT, False)  # "called it a cynical attempt"
     return None
 
 
@@ -179,14 +193,19 @@ def _next(tokens: list[Token], i: int, step: int) -> str:
 def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     if stem == "consider" and _dismisses(tokens, i + 1):
         stance = DENY  # "considered this unlikely"
+    if stance == CONFIRM and _negated(tokens, i):
+        return None  # "did not confirm the death", "which was not confirmed": no confirmation
     j, passive = _skip_auxiliaries(tokens, i - 1)
+    j = _skip_dated(tokens, j)
     following = _next(tokens, i, 1)
     if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
         return None  # "the claim", "its statements": a noun, not a cue
-    if following == "of" and stem not in ACCUSE_STEMS:
-        return None  # "reports of", "claims of"
+    if following == "of" and stem not in ACCUSE_STEMS and stem != "warn":
+        return None  # "reports of", "claims of"; but "warned of a massacre if ..."
     if following == "by" and stance != ASSERT:
         return _agents(tokens, i, stance)
+    if passive and following == "by" and stance == ASSERT:
+        return _reported_by(sentence, tokens, i, j)
     if passive:
         return _passive(tokens, i, j, stance)
     closing = _closes_clause(tokens, j + 1) if stance == ASSERT and not participle else None
@@ -224,6 +243,31 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
     return attribution
 
 
+def _negated(tokens: list[Token], i: int) -> bool:
+    """A cue verb with "not", "never" or "unable to" among the words before it."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        lower = tokens[k][LOWER]
+        if lower in _NEGATIONS or lower.endswith("n't"):
+            return True
+        if lower not in _BEFORE_VERB and lower not in ("to", "be", "independently", "yet", "able", "unable"):
+            return False
+    return False
+
+
+def _skip_dated(tokens: list[Token], j: int) -> int:
+    """'The governor on 4 May alleged', 'Kyiv on Friday said': a date between
+    the subject and its verb belongs to neither."""
+    if j < 1 or not (tokens[j][TEXT][:1].isdigit() or tokens[j][LOWER] in _DATE_PARTS):
+        return j
+    for k in range(j - 1, max(-1, j - 5), -1):
+        lower = tokens[k][LOWER]
+        if lower in ("on", "late", "early", "earlier", "last"):
+            return _skip_auxiliaries(tokens, k - 1)[0]
+        if not (tokens[k][TEXT][:1].isdigit() or lower in _DATE_PARTS or tokens[k][TEXT] == ","):
+            return j
+    return j
+
+
 def _dismisses(tokens: list[Token], k: int) -> bool:
     """'this unlikely', 'the claim false': a verdict on what was just said."""
     if _next(tokens, k, 0) not in ("this", "it", "that", "these", "such", "the"):
@@ -253,6 +297,8 @@ def _closes_clause(tokens: list[Token], k: int) -> int | None:
     before = tokens[k - 1][TEXT]
     if before in _CLOSING_QUOTES and tokens[k - 2][TEXT] in (",", "?", "!"):
         return k - 1 if k >= 4 else None
+    if tokens[k - 1][LOWER] == "as" and tokens[k - 2][TEXT] == "," and k >= 4:
+        return k - 2  # "The strike hit the depot, as the mayor said"
     return k - 1 if before == "," else None
 
 
@@ -497,14 +543,21 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
     """Token index where the reported content starts, or None for no claim."""
     n = len(tokens)
     if stem in ACCUSE_STEMS:
-        skipped = _skip_reciprocal(tokens, k)
-        k = _past_accused(tokens, k) if skipped == k else skipped
+        if _skip_reciprocal(tokens, k) != k:
+            return k - 1  # "blamed each other for breaches of the truce": the whole predicate
+        k = _past_accused(tokens, k)
+    if stem == "clarify":
+        k += 2  # past "it clear"
     if _next(tokens, k, 0) == "to" and _next(tokens, k, 1) == "have":
         return k + 2
     that = _that_ahead(tokens, k, stem)
     if that is not None:
         return that + 1
+    if stem == "warn" and _next(tokens, k, 0) == "of":
+        return k + 1
     if stem in NEEDS_THAT:
+        if _next(tokens, k, 0) in _SUBJECT_PRONOUNS:
+            return k  # "warned they would strike the capital"
         return _colon_ahead(tokens, k)
     if k < n and tokens[k][TEXT] in (",", ":"):
         k += 1
@@ -580,6 +633,18 @@ def _passive(tokens: list[Token], i: int, j: int, stance: str):
     return attribution
 
 
+def _reported_by(sentence: str, tokens: list[Token], i: int, j: int) -> Attribution | None:
+    """'The fifth raid was reported by the governor': the subject is the claim."""
+    first = i + 2
+    stop = walk_source_right(tokens, first, len(tokens))
+    if stop <= first or not has_content_word(tokens, first, stop) or j < 1:
+        return None
+    attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
+    attribution.stem, attribution.has_that = "report", True
+    begin = _clause_begin(sentence, tokens, j + 1)
+    return attribution if _clause_content(sentence, attribution, begin, tokens[j + 1][START], False) else None
+
+
 def _anaphoric_subject(tokens: list[Token], j: int) -> bool:
     word = tokens[j][LOWER]
     if word in ("this", "it", "that", "which", "these", "those"):
@@ -595,12 +660,14 @@ def _subject_start(tokens: list[Token], j: int) -> int:
 
 def _agents(tokens: list[Token], i: int, stance: str) -> list[Attribution]:
     """'denied by Northland', 'acknowledged by X as well as by Y'."""
+    if stance == CONFIRM and _negated(tokens, i):
+        return []
     start = i
     while start > 0 and tokens[start - 1][LOWER] in ADVERBS:
         start -= 1
     out, k, end = [], i + 2, tokens[i][END]
     for _ in range(3):
-        stop = walk_np_right(tokens, k, len(tokens))
+        stop = walk_source_right(tokens, k, len(tokens))
         if stop <= k or not has_content_word(tokens, k, stop):
             break
         out.append((tokens[k][START], tokens[stop - 1][END]))
@@ -633,8 +700,8 @@ def _agent(tokens, i, stance, span, start, end) -> Attribution:
 
 
 def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
-    first = i + 2
-    stop = walk_np_right(tokens, first, len(tokens))
+    first = _past_report(tokens, i + 2)
+    stop = walk_source_right(tokens, first, len(tokens))
     if stop <= first or not has_content_word(tokens, first, stop):
         return None
     attribution = Attribution("according", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
@@ -651,6 +718,14 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
         attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
     return None
+
+
+def _past_report(tokens: list[Token], k: int) -> int:
+    """'according to a report by X', 'an analysis from X': X is the source."""
+    m = k + 1 if _next(tokens, k, 0) in ("a", "an", "the", "its", "their") else k
+    if _next(tokens, m, 0) in _REPORT_NOUNS and _next(tokens, m, 1) in ("by", "from", "of"):
+        return m + 2
+    return k
 
 
 def _comma_after(tokens: list[Token], k: int) -> int | None:
@@ -700,6 +775,37 @@ def _media(tokens: list[Token], i: int) -> Attribution | None:
     if confirms or _is_pronoun_object(tokens, start):
         attribution.stance, attribution.anaphoric = CONFIRM, True
         attribution.quote_start = attribution.source[0] if attribution.source else tokens[i][START]
+    return attribution
+
+
+def _media_subject(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'Footage from a state channel showed troops on the ridge', 'Satellite
+    images published by a newspaper showed ...': the footage is the subject,
+    and whoever it is from or published by is the source (none named, no claim)."""
+    if tokens[i][LOWER] not in _SHOW:
+        return None
+    begin = i - 1
+    while begin >= 0 and tokens[begin][TEXT] not in (",", ";", ":", "(") and i - begin <= _MAX_SUBJECT:
+        begin -= 1
+    nouns = [k for k in range(begin + 1, i) if tokens[k][LOWER] in _MEDIA_NOUNS or tokens[k][LOWER] == "imagery"]
+    if not nouns:
+        return None
+    source = None
+    for k in range(nouns[0] + 1, i):
+        if tokens[k][LOWER] in ("from", "by", "of"):
+            stop = walk_source_right(tokens, k + 1, i)
+            if stop > k + 1 and has_content_word(tokens, k + 1, stop):
+                source = (k + 1, stop - 1)
+                break
+        elif tokens[k][LOWER] in _SUBJECT_PRONOUNS:
+            source = (k, k)  # "Imagery they had examined showed"
+            break
+    if source is None:
+        return None
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, source))
+    attribution.media, attribution.has_that, attribution.stem = True, True, "show"
+    attribution.region = tokens[begin + 1][START]
+    attribution.content_start = tokens[i + 1][START] if i + 1 < len(tokens) else tokens[i][END]
     return attribution
 
 

@@ -326,7 +326,7 @@ def _record(draft: _Draft, body: str, answer: Answer) -> _Record:
         claimant.name,
         claimant.known,
         claimant.side,
-        attribution.stance,
+        answer.stance,  # linking may find that a flat negation denies a claim
         answer.claim_type,
         draft.event_date,
         draft.time,

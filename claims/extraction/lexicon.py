@@ -60,6 +60,7 @@ CONFIRM_VERBS = {
     "concur": ("concur", "concurs", "concurred", "concurring"),
     "corroborate": ("corroborate", "corroborates", "corroborated", "corroborating"),
     "verify": ("verify", "verifies", "verified", "verifying"),
+    "reaffirm": ("reaffirm", "reaffirms", "reaffirmed", "reaffirming"),
 }
 
 # Verbs that only make a claim with a clause after them ("warned that",
@@ -77,7 +78,7 @@ ACCUSE_STEMS = frozenset({"accuse", "blame"})
 # Objects that make "announce"/"declare" an act rather than a report.
 PERFORMATIVE_OBJECTS = re.compile(
     r"(?:a |an |the )?(?:\w+ ){0,2}?(?:martial law|curfew|mobili[sz]ation|"
-    r"state of (?:emergency|war)|mourning|ceasefire|truce|ultimatum|"
+    r"state of (?:emergency|war)|mourning|ultimatum|"
     r"independence|war\b|partial mobili)",
     re.IGNORECASE,
 )
@@ -169,7 +170,9 @@ SOURCE_WORDS = frozenset(
         paramedics doctor nurse nurses blogger bloggers activist volunteer fighter soldier
         militant insurgent worker department ombudsman prosecutor prosecutors investigator
         investigators inspectors diplomat diplomats lawmaker lawmakers parliament
-        intelligence broadcaster watchdog negotiator negotiators cabinet presidency
+        intelligence broadcaster watchdog negotiator negotiators cabinet presidency capitals
+        adviser advisers advisor advisors aide aides commentator commentators presenter
+        columnist editor admiral colonel
         """
     )
 )
@@ -199,7 +202,8 @@ PERSON_WORDS = frozenset(
         """
         president minister leader spokesman spokeswoman spokesperson director commander
         chief head governor mayor ambassador envoy secretary correspondent reporter
-        journalist expert analyst
+        journalist expert analyst adviser advisor aide commentator presenter columnist
+        editor admiral colonel
         """
     )
 )
@@ -223,7 +227,7 @@ NOT_NAMES = frozenset(
         saturday sunday january february march april may june july august september
         october november december gmt utc am pm local time there here if as concurrently
         furthermore moreover additionally separately following approximately around
-        roughly nearly almost local
+        roughly nearly almost local prior despite amid throughout instead besides
         """
     )
 )
@@ -294,7 +298,7 @@ TYPE_WORDS = {
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
         counter-offensive hostilities clash clashes clashed fighting battle battles combat
         targeted hit aggression artillery raid raids ambush incident incidents
-        ambushed skirmish skirmishes explosion explosions warfare sabotage barrage mortar
+        ambushed skirmish skirmishes explosions warfare sabotage barrage mortar
         mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
     "ceasefire": "ceasefire cease-fire truce armistice",
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
@@ -361,10 +365,11 @@ TYPE_PHRASES = (
     # missiles that hit or are fired; not "a radar designed to detect missiles"
     (
         "attack",
-        "missile missiles rocket rockets",
+        "missile missiles rocket rockets drone drones bomb bombs",
         r"\b(?:missiles?|rockets?)\s+(?:(?:were|was|had been|have been|being)\s+)?(?:attacks?|strikes?|fire|"
         r"barrages?|hit|hits|struck|landed|launched|fired)\b|\b(?:fired|launched|hit by|struck by)\s+"
-        r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b",
+        r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b|\b(?:hit|struck|damaged|targeted|attacked)\b(?:\s+\S+){0,4}?\s+"
+        r"with\s+(?:\S+\s+){0,4}?(?:missiles?|rockets?|drones?|bombs?)\b",
     ),
     ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
     ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),
@@ -391,6 +396,12 @@ TYPE_PHRASES = (
     ),
     ("territorial", "restored restore restoring", r"\brestor\w*\s+(?:\w+\s+){0,2}?\W?(?:stability|control|order)\b"),
     ("ceasefire", "pause", r"\bhumanitarian pause\b"),
+    (
+        "ceasefire",
+        "halt halted halting suspension suspended",
+        r"\b(?:halt(?:ed|ing)?|suspen(?:sion|ded))\s+(?:(?:of|to|in|its|their|all)\s+)*(?:\w+\s+)?(?:operations|"
+        r"fighting|hostilities|strikes|attacks|offensives?|shelling|fire|bombing|military action)\b",
+    ),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
     ("ceasefire", "cessation", r"\bcessation of hostilities\b"),

@@ -35,11 +35,20 @@ _EQUIPMENT = frozenset(
         """
         aircraft helicopter helicopters jet jets warplane warplanes plane planes drone drones
         tank tanks vehicle vehicles armoured armored launcher launchers howitzer howitzers
-        ship ships vessel vessels boat boats gunboat gunboats frigate
+        ship ships vessel vessels boat boats gunboat gunboats frigate submarine submarines
         """
     )
 )
 _NAME = re.compile(r"[A-Z][\w'\u2019-]+")
+# A claim that flatly negates: "none of its ships were in the area", "there were no weapons on board".
+_NEGATION = re.compile(
+    r"(?:none|no|neither|nobody|nothing)\b|there\s+(?:was|were|had been|have been|is|are)\s+no\b", re.IGNORECASE
+)
+_EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
+# Types one event may be told as: "the airport was shelled" denies "the airbase was destroyed".
+_STRIKE_TYPES = frozenset({"attack", "materiel", "casualties"})
+# How far back such a claim looks for the one it negates.
+_CONTRADICTION_SENTENCES = 2
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
 _HINT = re.compile(
     r"([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*?)(?:'s|\u2019s)?\s+(?:statements?|claims?|reports?|"
@@ -77,14 +86,39 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
     WINDOW claims before it are read, so `claims` may be just those and it."""
     claim = claims[n]
     if claim.stance == "assert":
+        if _NEGATION.match(claim.content):
+            _contradict(claims, n, registry)
         return
     target = _target(claims, n, registry)
+    if target is not None and not claim.anaphoric:
+        own, _ = classify(claim.content)
+        if own in _EVENT_TYPES and own != target.claim_type and not {own, target.claim_type} <= _STRIKE_TYPES:
+            target = None  # "confirming that one sailor was killed" answers no claim about ground held
     if target is None:
         _own_type(claim)
         return
     claim.responds_to = target.index
     claim.claim_type = target.claim_type
     claim.type_confidence = round(0.9 * target.type_confidence, 3)
+
+
+def _contradict(claims: list[Answer], n: int, registry: Registry) -> None:
+    """'B's navy said none of its ships were in the area', right after 'A said
+    it intercepted a submarine': a denial of A's claim, with no denial verb."""
+    claim = claims[n]
+    words = _words(claim, registry)
+    for other in reversed(claims[max(0, n - WINDOW) : n]):
+        if claim.sentence - other.sentence > _CONTRADICTION_SENTENCES:
+            return
+        if other.stance != "assert" or other.name == claim.name:
+            continue
+        if other.side == claim.side and "third_party" not in (claim.side, other.side):
+            continue
+        if words & _words(other, registry):
+            claim.stance, claim.responds_to = "deny", other.index
+            claim.claim_type = other.claim_type
+            claim.type_confidence = round(0.9 * other.type_confidence, 3)
+            return
 
 
 def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:

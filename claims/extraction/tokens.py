@@ -37,6 +37,8 @@ _QUOTE_MARKS = '"\u201c\u201d'
 _MAX_MODIFIERS = 3
 _POSSESSIVE = ("'s", "\u2019s")
 _ARTICLES = frozenset({"the", "a", "an"})
+_PLACE_JOINERS = frozenset({"the", "of"})  # "the envoy at the Concord of Nations"
+PREPOSITION_WORDS = frozenset(["from", "in", "at", "on", "for", "to", "with", "by", "near", "into", "of"])
 _CLAUSE_PUNCTUATION = frozenset({",", ";", ":", "(", '"', "\u201c"})
 # Lower-case words that never modify a source's head.
 _NOT_MODIFIERS = (
@@ -143,7 +145,8 @@ def _placed_from(tokens: list[Token], i: int, j: int) -> int | None:
     """'Health officials in Port Amar': a source word, then where it is."""
     if tokens[i][LOWER] not in ("in", "at", "from") or i < 1 or tokens[i - 1][LOWER] not in SOURCE_WORDS:
         return None
-    if i == j or not all(is_name_word(t) for t in tokens[i + 1 : j + 1]):
+    place = tokens[i + 1 : j + 1]
+    if i == j or not is_name_word(place[-1]) or not all(is_name_word(t) or t[LOWER] in _PLACE_JOINERS for t in place):
         return None
     return i - 1
 
@@ -202,6 +205,24 @@ def walk_np_right(tokens: list[Token], i: int, limit: int) -> int:
             break
         j += 1
     return _trim_right(tokens, i, j)
+
+
+def walk_source_right(tokens: list[Token], i: int, limit: int) -> int:
+    """walk_np_right, going on over lower-case modifiers to the word that
+    heads a source: "the coast guard", "the regional health department"."""
+    j = walk_np_right(tokens, i, limit)
+    while j < limit:
+        begin = j + 1 if j == i and tokens[i][LOWER] in _ARTICLES else j
+        for k in range(begin, min(limit, begin + _MAX_MODIFIERS + 1)):
+            lower = tokens[k][LOWER]
+            if lower in SOURCE_WORDS and k > begin:
+                break
+            if not _modifier(tokens[k]) or lower in PREPOSITION_WORDS:
+                return j
+        else:
+            return j
+        j = max(k + 1, walk_np_right(tokens, k, limit))
+    return j
 
 
 def _trim_left(tokens: list[Token], i: int, j: int) -> int:

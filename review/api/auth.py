@@ -4,13 +4,17 @@ knox's TokenAuthentication looks the token up by its key and compares
 digests; on every request it also scans the user's other tokens for expired
 ones, which costs a query per request. Here expired tokens are refused (and
 deleted) when they are used, and the permissions the API checks are read in
-one query instead of two, so a page costs fewer round trips.
+one query with the conflicts the user is limited to, so a page costs
+fewer round trips.
 """
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+
+from claims.models import Conflict
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -27,12 +31,25 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
 
 def load_permissions(user) -> None:
-    """Fill ModelBackend's permission cache with one query (superusers need none)."""
+    """Fill ModelBackend's permission cache and the conflicts the user is limited to, in one query.
+
+    The conflicts go where claims.selectors.visible_conflict_ids keeps them
+    for the request (None: not limited). Superusers need neither.
+    """
     if user.is_superuser or hasattr(user, "_perm_cache"):
         return
-    rows = (
+    permissions = (
         Permission.objects.filter(Q(user=user) | Q(group__user=user))
-        .values_list("content_type__app_label", "codename")
-        .distinct()
+        .order_by()
+        .values_list(Value("permission"), Concat("content_type__app_label", Value("."), "codename"))
     )
-    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+    conflicts = (
+        Conflict.members.through.objects.filter(user_id=user.pk)
+        .order_by()
+        .values_list(Value("conflict"), Cast("conflict_id", CharField()))
+    )
+    found = {"permission": set(), "conflict": set()}
+    for kind, value in permissions.union(conflicts, all=True).order_by():
+        found[kind].add(value)
+    user._perm_cache = found["permission"]
+    user._claimdesk_conflicts = {int(pk) for pk in found["conflict"]} or None

@@ -115,7 +115,7 @@ def _list(value) -> list[str]:
 
 
 def _stale(exc: StaleVersion, context) -> Response:
-    from review.api.serializers import ChangeSerializer, ClaimSerializer, claim_queryset, with_related
+    from review.api.serializers import ChangeSerializer, claim_data, claim_queryset, with_related
 
     request = context["request"]
     claim = with_related([claim_queryset().get(pk=exc.claim.pk)], request)[0]
@@ -126,7 +126,7 @@ def _stale(exc: StaleVersion, context) -> Response:
         "expected_version": exc.expected,
         "current_version": claim.version,
         "changes": ChangeSerializer(exc.changes, many=True).data,
-        "claim": ClaimSerializer(claim, context={"request": request}).data,
+        "claim": claim_data(claim),
     }
     return Response(body, status=status.HTTP_409_CONFLICT)
 

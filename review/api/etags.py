@@ -3,7 +3,9 @@
 A claim's representation changes only when its row does (every human write
 raises `version` and sets `updated_at`; machine writes set `updated_at`), so
 a page's tag is a digest of its rows' (id, updated_at), the query and what
-the caller may see; an unchanged poll is answered 304 from that alone.
+the caller may see. A poll that sends If-None-Match reads only those two
+columns of the page's rows first, and an unchanged one is answered 304 from
+them alone.
 """
 
 import hashlib
@@ -21,12 +23,13 @@ def viewer_key(request) -> str:
     return f"{int(user.has_perm('review.view_evidence'))}:{conflicts}"
 
 
-def page_etag(request, rows, *, stamp: str = "updated_at") -> str:
+def page_etag(request, keys) -> str:
+    """The tag of a page from its rows' (id, updated_at), the row after the page included (`next`)."""
     digest = hashlib.sha256()
     digest.update(viewer_key(request).encode())
     digest.update(request.get_full_path().encode())
-    for row in rows:
-        digest.update(f"|{row.pk}:{getattr(row, stamp).isoformat()}".encode())
+    for pk, stamp in keys:
+        digest.update(f"|{pk}:{stamp.isoformat()}".encode())
     return f'W/"{digest.hexdigest()[:32]}"'
 
 

@@ -62,21 +62,39 @@ class KeysetPagination:
             raise ValidationError({"page_size": [f"A page holds 1 to {MAX_PAGE_SIZE} rows."]})
         return int(raw)
 
-    def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
-        """The page's rows, and its links: `next` (None on the last page) and `resume`."""
+    def _window(self, queryset: QuerySet, request) -> tuple[QuerySet, Ordering, int]:
+        """The page's rows and the one after it (whether there is a next page)."""
         ordering, size = self.ordering(request), self.page_size(request)
         cursor = request.query_params.get("cursor")
         if cursor:
             queryset = queryset.filter(_after(ordering, *_decode(cursor, ordering)))
-        rows = list(queryset.order_by(*_order_by(ordering))[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size]
+        return queryset.order_by(*_order_by(ordering))[: size + 1], ordering, size
+
+    def keys(self, queryset: QuerySet, request) -> list[tuple[int, object]]:
+        """(id, updated_at) of the rows `page` would read, the one after them included: an ETag's input."""
+        window, _, _ = self._window(queryset, request)
+        return list(window.values_list("pk", "updated_at"))
+
+    def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
+        """The page's rows, and its links: `next` (None on the last page) and `resume`."""
+        window, ordering, size = self._window(queryset, request)
+        return self._links(list(window), ordering, size, request)
+
+    def page_with_keys(self, queryset: QuerySet, request) -> tuple[list, dict, list]:
+        """As `page`, and the (id, updated_at) that `keys` gives for it."""
+        window, ordering, size = self._window(queryset, request)
+        fetched = list(window)
+        rows, links = self._links(fetched, ordering, size, request)
+        return rows, links, [(row.pk, row.updated_at) for row in fetched]
+
+    def _links(self, fetched: list, ordering: Ordering, size: int, request) -> tuple[list, dict]:
+        rows = fetched[:size]
         here = request.build_absolute_uri()
         resume = here
         if rows:
             last = rows[-1]
             resume = replace_query_param(here, "cursor", _encode(ordering, getattr(last, ordering.field), last.pk))
-        return rows, {"next": resume if more else None, "resume": resume}
+        return rows, {"next": resume if len(fetched) > size else None, "resume": resume}
 
 
 def _order_by(ordering: Ordering) -> list:

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from review.api import accounts, documents, views
+from review.api import accounts, documents, exports, views
 from review.api.errors import not_found
 
 app_name = "api"
@@ -15,6 +15,7 @@ router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("actors", documents.ActorViewSet, basename="actor")
 router.register("webhooks", accounts.WebhookEndpointViewSet, basename="webhook")
+router.register("exports", exports.ExportViewSet, basename="export")
 
 urlpatterns = [
     path("v1/", include([path("me/", accounts.me, name="me"), *router.urls])),

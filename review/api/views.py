@@ -29,6 +29,7 @@ from review.api.serializers import (
     VerdictInputSerializer,
     VerdictRejectSerializer,
     VerdictSerializer,
+    claim_data,
     claim_queryset,
     with_related,
 )
@@ -90,12 +91,13 @@ class ClaimViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """Claims, a page at a time (cursor pagination, no counts); ETag / If-None-Match for cheap polls."""
         queryset = self.filter_queryset(self.get_queryset())
-        rows, links = self.pages.page(queryset, request)
-        etag = etags.page_etag(request, rows)
-        if etags.not_modified(request, etag):
-            return _not_modified(etag)
+        if request.headers.get("If-None-Match"):
+            etag = etags.page_etag(request, self.pages.keys(queryset, request))
+            if etags.not_modified(request, etag):
+                return _not_modified(etag)
+        rows, links, keys = self.pages.page_with_keys(queryset, request)
         with_related(rows, request)
-        return _with_etag({**links, "results": self.get_serializer(rows, many=True).data}, etag)
+        return _with_etag({**links, "results": [claim_data(claim) for claim in rows]}, etags.page_etag(request, keys))
 
     @extend_schema(
         parameters=[IF_NONE_MATCH], responses={200: ClaimSerializer, 304: NOT_MODIFIED, **ERRORS(401, 403, 404, 429)}
@@ -106,7 +108,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         if etags.not_modified(request, etag):
             return _not_modified(etag)
         with_related([claim], request)
-        return _with_etag(self.get_serializer(claim).data, etag)
+        return _with_etag(claim_data(claim), etag)
 
     @extend_schema(
         request=ClaimCorrectionSerializer,
@@ -125,7 +127,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
 
     def _current(self, pk: int, request, code: int = status.HTTP_200_OK) -> Response:
         claim = with_related([claim_queryset().get(pk=pk)], request)[0]
-        return _with_etag(self.get_serializer(claim).data, etags.claim_etag(request, claim), code)
+        return _with_etag(claim_data(claim), etags.claim_etag(request, claim), code)
 
     @extend_schema(responses={200: HistorySerializer, **ERRORS(401, 403, 404, 429)})
     @action(detail=True, methods=["get"])

@@ -4,13 +4,14 @@ Formatting a million rows in Python costs several times what PostgreSQL's
 own `COPY … TO STDOUT (FORMAT csv)` does, so on PostgreSQL a CSV export is
 a COPY of the same query the FilterSet builds, with every cell formatted in
 SQL as CsvWriter formats it (formula escaping by `claimdesk_csv_cell`, made by
-migration review 0003; empty cells as NULL, which COPY leaves unquoted).
+the datasets migration; empty cells as NULL, which COPY leaves unquoted).
 tests/review/test_exports_copy.py holds the two writers to the same bytes.
 
 Claims are read in chunks of `size` by keyset, each in one REPEATABLE READ
-snapshot: a query for the chunk's last id, one for its tally (row count,
-the "<id>:<audit head>" lines of the audit digest, versions, conflicts) and
-the COPY itself.
+snapshot: a query for the chunk's last id; a COPY of the chunk's
+"<id>:<audit head>" lines (the audit digest, and the row count); one for the
+versions and conflicts it holds; and the COPY of the rows, where evidence and
+audit heads are joined for the chunk's range of ids at once.
 """
 
 from collections.abc import Callable, Iterator
@@ -22,11 +23,8 @@ from django.db.models import (
     F,
     FilteredRelation,
     Func,
-    OuterRef,
     Q,
     QuerySet,
-    StringAgg,
-    Subquery,
     TextField,
     Value,
     When,
@@ -36,9 +34,36 @@ from django.db.models.functions import Cast, Concat, NullIf
 
 from review.audit import GENESIS
 from review.exports.reading import snapshot
-from review.models import AuditEvent, Evidence
 
 BLOCK = 1 << 20  # bytes handed on at a time
+LAST_ID = 2**63 - 1
+
+# The head of each claim's audit chain (its latest event, review.audit.head_hash),
+# and each claim's evidence as one cell (every item starts with its relation,
+# never a formula), read for a chunk's range of ids at once: one pass over
+# each table where a lookup per claim would cost most of the export.
+HEADS = """SELECT DISTINCT ON (claim_id) claim_id, hash FROM review_auditevent
+    WHERE claim_id > %s AND claim_id <= %s ORDER BY claim_id, seq DESC"""
+EVIDENCE = """SELECT claim_id, string_agg(relation || ' ' || url, E'\\n' ORDER BY id) AS text FROM review_evidence
+    WHERE removed_at IS NULL AND claim_id > %s AND claim_id <= %s GROUP BY claim_id"""
+HEAD = 'CASE WHEN b."version" = 0 THEN %s ELSE COALESCE(h.hash, %s) END'
+# "<id>:<audit head>" a claim, in id order: the lines the audit digest is made of.
+DIGEST_LINES = (
+    f"SELECT b.\"pk\"::text || ':' || {HEAD} FROM ({{claims}}) b "  # noqa: S608 - constants; values are parameters
+    f'LEFT JOIN ({HEADS}) h ON h.claim_id = b."pk" ORDER BY b."pk"'
+)
+# The rows: the claims' own cells (csv_queryset), then evidence and audit head.
+_OWN = (
+    "pk c_url c_verified document_id c_title c_document_url c_sentence c_quote c_claimant c_mention c_side "
+    "c_stance c_type c_date c_time c_places responds_to_id c_state c_verdict c_by c_at c_rationale"
+)
+CSV_ROWS = (
+    "SELECT "  # noqa: S608 - constants; values are parameters
+    + ", ".join(f'b."{name}"' for name in _OWN.split())
+    + f", e.text, {HEAD} FROM ({{cells}}) b "
+    f'LEFT JOIN ({EVIDENCE}) e ON e.claim_id = b."pk" '
+    f'LEFT JOIN ({HEADS}) h ON h.claim_id = b."pk" ORDER BY b."pk"'
+)
 # A claim's places joined by "; ", as a cell: escaped when the first place starts
 # like a formula (claimdesk_csv_cell's rule), NULL when there are none. Most claims
 # name three places or fewer: those are read by position, which costs a fraction of
@@ -74,33 +99,12 @@ def _char(expression, pattern: str):
     return Func(expression, Value(pattern), function="to_char", output_field=CharField())
 
 
-def head_expression():
-    """The head of the claim's audit chain; the latest event's hash (review.audit.head_hash)."""
-    latest = AuditEvent.objects.filter(claim_id=OuterRef("pk")).order_by("-seq").values("hash")[:1]
-    return Case(When(version=0, then=Value(GENESIS)), default=Subquery(latest), output_field=CharField())
-
-
-def _evidence():
-    items = (
-        Evidence.objects.filter(claim_id=OuterRef("pk"), removed_at__isnull=True)
-        .order_by()
-        .values("claim_id")
-        .annotate(
-            text=StringAgg(
-                Concat("relation", Value(" "), "url", output_field=TextField()), delimiter=Value("\n"), order_by="id"
-            )
-        )
-        .values("text")
-    )
-    return Subquery(items, output_field=TextField())
-
-
 def _approved(expression):
     return Case(When(Q(verdict__gt=""), then=expression), default=None)
 
 
 def csv_queryset(queryset: QuerySet, permalink_parts: tuple[str, str]) -> QuerySet:
-    """The claims as CSV cells, in formats.CSV_HEADER's order."""
+    """The claims' own CSV cells, in formats.CSV_HEADER's order up to the rationale (evidence and head: CSV_ROWS)."""
     before, after = permalink_parts
     verified = Q(verdict__gt="") & Q(approved__id__isnull=False)
     places = RawSQL(PLACES, [])  # noqa: S611 - a constant expression, no values
@@ -124,28 +128,18 @@ def csv_queryset(queryset: QuerySet, permalink_parts: tuple[str, str]) -> QueryS
         "c_by": _approved(Cell("approved__decided_by__username")),
         "c_at": _approved(_char(F("approved__decided_at"), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
         "c_rationale": _approved(Cell("approved__rationale")),
-        # Every item starts with its relation (supports, refutes, context): never a formula.
-        "c_evidence": _evidence(),
-        "c_head": head_expression(),
     }
     names = ["pk", "c_url", "c_verified", "document_id", "c_title", "c_document_url", "c_sentence", "c_quote"]
     names += ["c_claimant", "c_mention", "c_side", "c_stance", "c_type", "c_date", "c_time", "c_places"]
-    names += ["responds_to_id", "c_state", "c_verdict", "c_by", "c_at", "c_rationale", "c_evidence", "c_head"]
+    names += ["responds_to_id", "c_state", "c_verdict", "c_by", "c_at", "c_rationale", "version"]
     annotated = queryset.annotate(
         approved=FilteredRelation("verdicts", condition=Q(verdicts__state="approved"))
     ).annotate(**cells)
-    return annotated.order_by("pk").values_list(*names)
+    return annotated.order_by().values_list(*names)
 
 
-def _digest_lines(queryset: QuerySet) -> QuerySet:
-    """ "<id>:<audit head>" a claim, in id order: the lines the audit digest is made of."""
-    line = Concat(Cast("pk", TextField()), Value(":"), head_expression(), output_field=TextField())
-    return queryset.annotate(t_line=line).order_by("pk").values_list("t_line")
-
-
-def _copy(queryset: QuerySet, options: str = "") -> Iterator[bytes]:
-    """COPY of the queryset's rows, handed on in blocks of about BLOCK bytes."""
-    sql, params = queryset.query.sql_with_params()
+def _copy(sql: str, params, options: str = "") -> Iterator[bytes]:
+    """COPY of a query's rows, handed on in blocks of about BLOCK bytes."""
     connection.ensure_connection()
     with connection.connection.cursor() as raw, raw.copy(f"COPY ({sql}) TO STDOUT {options}", params) as copy:
         pending, held = [], 0
@@ -167,23 +161,26 @@ def render_rows(
     while True:
         with snapshot():
             ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[size - 1 : size])
-            chunk = queryset.filter(pk__gt=last, **({"pk__lte": ids[0]} if ids else {}))
-            count = yield from _chunk(chunk, tally, permalink_parts)
+            upper = ids[0] if ids else LAST_ID
+            chunk = queryset.filter(pk__gt=last, pk__lte=upper)
+            count = yield from _chunk(chunk, (last, upper), tally, permalink_parts)
         if count == 0:
             return
         progress(tally.rows)
         if not ids:
             return
-        last = ids[0]
+        last = upper
 
 
-def _chunk(chunk: QuerySet, tally, permalink_parts) -> Iterator[bytes]:
+def _chunk(chunk: QuerySet, bounds: tuple[int, int], tally, permalink_parts) -> Iterator[bytes]:
     with connection.cursor() as cursor:
         # The query's estimated cost puts it over jit_above_cost, and compiling
         # it takes longer than running it: seconds for a chunk that reads in a fraction of one.
         cursor.execute("SET LOCAL jit = off")
+    claims, params = chunk.order_by().values_list("pk", "version").query.sql_with_params()
     count = 0
-    for block in _copy(_digest_lines(chunk)):  # text format: the lines exactly, ids and hex need no escapes
+    digest = DIGEST_LINES.format(claims=claims)
+    for block in _copy(digest, [GENESIS, GENESIS, *params, *bounds]):  # text format: ids and hex need no escapes
         tally.audit.update(block)
         count += block.count(b"\n")
     if not count:
@@ -194,5 +191,6 @@ def _chunk(chunk: QuerySet, tally, permalink_parts) -> Iterator[bytes]:
         tally.extractors.add(extractor)
         tally.taggers.add(tagger)
         tally.conflicts.add(conflict)
-    yield from _copy(csv_queryset(chunk, permalink_parts), "(FORMAT csv)")
+    cells, params = csv_queryset(chunk, permalink_parts).query.sql_with_params()
+    yield from _copy(CSV_ROWS.format(cells=cells), [GENESIS, GENESIS, *params, *bounds, *bounds], "(FORMAT csv)")
     return count

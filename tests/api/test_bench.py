@@ -19,4 +19,5 @@ def test_api_bench_smoke(monkeypatch):
     assert rows[3].baseline_name == "GET /api/v1/me/"
     assert all(len(row.samples) == 1 and row.samples[0] > 0 for row in rows)
     assert rows[3].baseline_samples[0] > 0
+    assert rows[4].baseline_name == "/healthz (SELECT 1), p50"
     assert [row.target is not None for row in rows] == [False, True, False, True, True]

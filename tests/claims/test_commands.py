@@ -73,7 +73,7 @@ def test_ingest_mixed_directory_keeps_good_files_and_fails(actors, tmp_path):
         f"{tmp_path / 'empty.txt'}: the document is empty",
         f"{tmp_path / 'image.png'}: the input looks like binary data, not text",
     ]
-    assert out.getvalue() == "Documents: 2 new, 0 already known, 2 failed. Claims created: 20.\n"
+    assert out.getvalue() == "Documents: 2 new, 0 already known, 2 failed. Claims created: 23.\n"
     latin = Document.objects.get(source_name=str(tmp_path / "latin1.txt"))
     assert latin.input_flags == ["decoded_cp1252"]
     assert latin.text == "Le ministère a déclaré que le pont était détruit."
@@ -290,10 +290,10 @@ def test_extract_and_ingest_skip_odd_directory_entries_with_a_line_each(actors, 
     err = StringIO()
     call_command("ingest", str(tmp_path), stdout=out, stderr=err)  # skipped entries are not failures
     assert err.getvalue().splitlines() == expected
-    assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 20.\n"
+    assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 23.\n"
     err = StringIO()
     call_command("extract", str(tmp_path), stdout=StringIO(), stderr=err)
-    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 20."]
+    assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 23."]
 
 
 def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path):
@@ -320,7 +320,7 @@ def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path
 
 def test_ingest_stdin_reads_dash(actors, monkeypatch):
     fake_stdin(monkeypatch, (CORPUS / "000_d8d09dd0182ca9c2.txt").read_bytes())
-    assert run("ingest", "-") == "Documents: 1 new, 0 already known, 0 failed. Claims created: 20.\n"
+    assert run("ingest", "-") == "Documents: 1 new, 0 already known, 0 failed. Claims created: 23.\n"
     assert Document.objects.get().source_name == "<stdin>"
 
 
@@ -329,8 +329,8 @@ def test_extract_stdin_reads_dash(db, monkeypatch):
     out, err = StringIO(), StringIO()
     call_command("extract", "-", stdout=out, stderr=err)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert (len(rows), {row["doc"] for row in rows}) == (20, {"<stdin>"})
-    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 20.\n"
+    assert (len(rows), {row["doc"] for row in rows}) == (23, {"<stdin>"})
+    assert err.getvalue() == "Documents: 1 read, 0 failed. Claims found: 23.\n"
 
 
 @pytest.mark.parametrize("command", ["ingest", "extract"])
@@ -413,11 +413,11 @@ def test_ingest_and_extract_read_utf16_without_bom(actors, tmp_path):
     """Refused as binary by ingest, extracted by extract, before: now both read it."""
     path = tmp_path / "report.txt"
     path.write_bytes((CORPUS / "000_d8d09dd0182ca9c2.txt").read_text(encoding="utf-8").encode("utf-16-le"))
-    assert run("ingest", str(path)) == "Documents: 1 new, 0 already known, 0 failed. Claims created: 20.\n"
+    assert run("ingest", str(path)) == "Documents: 1 new, 0 already known, 0 failed. Claims created: 23.\n"
     assert Document.objects.get().input_flags == ["decoded_utf_16_le"]
     out = StringIO()
     call_command("extract", str(path), stdout=out, stderr=StringIO())
-    assert len(out.getvalue().splitlines()) == 20
+    assert len(out.getvalue().splitlines()) == 23
 
 
 REGISTRY_FAULTS = [

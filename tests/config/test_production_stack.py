@@ -1,4 +1,4 @@
-"""The production-style stack of the Procfile: gunicorn, a worker and beat, DEBUG off."""
+"""The production-style stack of the Procfile: gunicorn and a worker (no beat needed), DEBUG off."""
 
 import os
 import signal
@@ -57,7 +57,6 @@ def production_env(broker_url, tmp_path):
         DATABASE_URL=database_url(),
         CELERY_BROKER_URL=broker_url,
         STATIC_ROOT=str(tmp_path / "static"),
-        CELERY_BEAT_SCHEDULE_FILE=str(tmp_path / "beat-schedule"),
         PORT=str(free_port()),
         WEB_CONCURRENCY="1",
         WORKER_CONCURRENCY="1",
@@ -114,5 +113,4 @@ def test_procfile_stack_serves_requests_and_runs_tasks(actors, production_env, t
             os.killpg(stack.pid, signal.SIGKILL)
         log.close()
     output = (tmp_path / "honcho.log").read_text(errors="replace")
-    assert "beat: Starting..." in output
     assert "celery@" in output and "ready." in output

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim
 from review import services
@@ -425,9 +426,9 @@ def test_workspace_dashboard_query_count_is_fixed(client, story, analyst, confli
     _busy_claim(story, analyst, conflict, extra)
     cache.clear()
     _login(client, analyst)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # no snapshot yet: the page computes the figures
         client.get(reverse("review:home"))
-    with django_assert_num_queries(7):  # the aggregates come from the cache for two minutes
+    with django_assert_num_queries(8):  # then the process keeps them for two minutes
         client.get(reverse("review:home"))
 
 
@@ -480,3 +481,78 @@ def test_workspace_review_page_links_to_the_documents_page_of_the_claim_and_flag
         .context["document_url"]
         .startswith(f"/review/documents/{document.pk}/?page=1#")
     )
+
+
+@pytest.mark.django_db
+def test_workspace_dashboard_reads_the_snapshot_the_task_keeps(
+    client, story, analyst, conflict, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from review.models import DashboardSnapshot
+    from review.tasks import refresh_dashboard
+
+    refresh_dashboard()
+    refresh_dashboard()  # runs twice: one snapshot per scope, recomputed
+    assert sorted(DashboardSnapshot.objects.values_list("scope", flat=True)) == sorted(["all", str(conflict.pk)])
+    ClaimFactory(document=story[0].document)  # after the snapshot: shown at the next refresh
+    cache.clear()
+    _login(client, analyst)
+    with django_assert_num_queries(8):  # one row, no aggregate over the claims
+        page = client.get(reverse("review:home"))
+    assert page.context["figures"]["by_state"]["unreviewed"] == 2
+    refresh_dashboard()
+    assert client.get(reverse("review:home")).context["figures"]["by_state"]["unreviewed"] == 3
+
+
+@pytest.mark.django_db
+def test_workspace_dashboard_computes_its_own_figures_when_the_snapshot_is_old(client, story, analyst):
+    from django.core.cache import cache
+
+    from review.models import DashboardSnapshot
+    from review.tasks import refresh_dashboard
+
+    refresh_dashboard()
+    ClaimFactory(document=story[0].document)
+    DashboardSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=11))
+    cache.clear()
+    page = _login(client, analyst).get(reverse("review:home"))
+    assert page.context["figures"]["by_state"]["unreviewed"] == 3
+
+
+@pytest.mark.django_db
+def test_workspace_dashboard_refresh_without_claims(db):
+    from review.models import DashboardSnapshot
+    from review.tasks import refresh_dashboard
+
+    refresh_dashboard()
+    (snapshot,) = DashboardSnapshot.objects.all()
+    assert snapshot.scope == "all"
+    assert snapshot.figures["by_state"] == {"unreviewed": 0, "proposed": 0, "approved": 0, "rejected": 0}
+    assert (snapshot.figures["per_side"], snapshot.figures["busiest"]) == ([], [])
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_workspace_dashboard_with_an_old_snapshot_queues_its_refresh_once(
+    client, story, analyst, broker_url, use_broker
+):
+    import json
+
+    import redis
+    from django.core.cache import cache
+
+    from review.models import DashboardSnapshot
+    from review.tasks import refresh_dashboard
+    from tests.conftest import TEST_QUEUE
+
+    refresh_dashboard()
+    DashboardSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=3))
+    cache.clear()
+    use_broker(broker_url)
+    _login(client, analyst)
+    shown = client.get(reverse("review:home")).context["figures"]
+    assert shown["by_state"]["unreviewed"] == 2  # the snapshot it has, while a worker makes a new one
+    client.get(reverse("review:home"))  # asked once per two minutes, not per view
+    messages = redis.Redis.from_url(broker_url).lrange(TEST_QUEUE, 0, -1)
+    assert [json.loads(m)["headers"]["task"] for m in messages] == ["review.refresh_dashboard"]

@@ -1,4 +1,4 @@
-import shutil
+import contextlib
 import sys
 
 from django.contrib.auth import get_user_model
@@ -40,16 +40,14 @@ class Command(BaseCommand):
             dataset = services.dataset_export(
                 user=account, params=params, format=format, include_unverified=include_unverified, background=False
             )
-            dataset = services.dataset_build(dataset=dataset)
+            to_file = bool(output and output != "-")
+            # The file is kept (MEDIA_ROOT) and written here as it is made, in one pass.
+            with open(output, "wb") if to_file else contextlib.nullcontext(sys.stdout.buffer) as target:
+                for block in services.dataset_stream(dataset=dataset):
+                    target.write(block)
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        with dataset.file.open("rb") as source:
-            if output and output != "-":
-                with open(output, "wb") as target:
-                    shutil.copyfileobj(source, target, 1 << 20)
-            else:
-                shutil.copyfileobj(source, sys.stdout.buffer, 1 << 20)
-                sys.stdout.buffer.flush()
+        dataset.refresh_from_db()
         self.stderr.write(
             f"Dataset {dataset.pk}: {dataset.row_count} claims, {dataset.get_format_display()}, "
             f"sha256 {dataset.sha256}, kept as {dataset.file.name}."

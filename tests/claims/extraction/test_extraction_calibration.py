@@ -8,7 +8,7 @@ def test_coefficients_cover_every_feature():
 
 
 def test_calibrated_confidence_of_a_plain_attributed_attack():
-    assert calibrated(0.9, 0.95, "assert", "attack") == 0.85
+    assert calibrated(0.9, 0.95, "assert", "attack") == 0.794
 
 
 def test_calibrated_confidence_falls_with_weaker_signals():

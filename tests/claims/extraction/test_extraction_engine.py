@@ -124,8 +124,8 @@ def test_extract_both_sides_make_two_claims(registry):
         for c in extract("Both sides accused each other of violating the truce.", registry)
     ]
     assert rows == [
-        ("violating the truce", "Northland government", "northland", "ceasefire"),
-        ("violating the truce", "Southland authorities", "southland", "ceasefire"),
+        ("accused each other of violating the truce", "Northland government", "northland", "ceasefire"),
+        ("accused each other of violating the truce", "Southland authorities", "southland", "ceasefire"),
     ]
 
 

@@ -10,25 +10,25 @@ from claims.extraction.tags import SentenceTag, quote_tags, sentence_tags
 EXTRACTED = [
     (
         "The Northland MoD stated that Southland artillery had shelled Velka overnight.",
-        [("Southland artillery had shelled Velka overnight", "assert", "attack", 0.85)],
+        [("Southland artillery had shelled Velka overnight", "assert", "attack", 0.794)],
     ),
     (
         "Southland authorities denied that any of their aircraft had been shot down.",
-        [("Southland authorities denied that any of their aircraft had been shot down", "deny", "materiel", 0.846)],
+        [("Southland authorities denied that any of their aircraft had been shot down", "deny", "materiel", 0.793)],
     ),
     (
         "According to the Northland army, two soldiers were killed and five wounded near Dorn.",
-        [("two soldiers were killed and five wounded near Dorn", "assert", "casualties", 0.847)],
+        [("two soldiers were killed and five wounded near Dorn", "assert", "casualties", 0.808)],
     ),
     (
         "The Northland MoD published footage showing its troops raising a flag over Ostra.",
-        [("its troops raising a flag over Ostra", "assert", "territorial", 0.812)],
+        [("its troops raising a flag over Ostra", "assert", "territorial", 0.767)],
     ),
     (
         "The SDF confirmed that a ceasefire would take effect at midnight, while Norburg rejected the claim.",
         [
-            ("The SDF confirmed that a ceasefire would take effect at midnight", "confirm", "ceasefire", 0.738),
-            ("Norburg rejected the claim", "deny", "other", 0.595),
+            ("The SDF confirmed that a ceasefire would take effect at midnight", "confirm", "ceasefire", 0.79),
+            ("Norburg rejected the claim", "deny", "other", 0.55),
         ],
     ),
 ]
@@ -53,10 +53,10 @@ def test_sentence_tags_of_an_answer_take_the_answered_type_as_extraction_does(re
     claim, denial = extract(ANSWERED, registry)
     tags = sentence_tags(ANSWERED)
 
-    assert (denial.stance, denial.claim_type, denial.confidence, denial.responds_to) == ("deny", "attack", 0.824, 0)
-    assert _tags(denial, tags) == ("Southland denied it", "deny", "other", 0.595)  # alone, typed by its own words
+    assert (denial.stance, denial.claim_type, denial.confidence, denial.responds_to) == ("deny", "attack", 0.751, 0)
+    assert _tags(denial, tags) == ("Southland denied it", "deny", "other", 0.55)  # alone, typed by its own words
     linked = tags[(denial.start, denial.end)].answering(tags[(claim.start, claim.end)])
-    assert (linked.stance, linked.claim_type, linked.confidence) == ("deny", "attack", 0.824)
+    assert (linked.stance, linked.claim_type, linked.confidence) == ("deny", "attack", 0.751)
 
 
 def test_sentence_without_attribution_has_no_tags():
@@ -70,7 +70,7 @@ def test_answering_takes_the_answered_type_at_lower_confidence():
     linked = denial.answering(answered)
 
     assert (linked.stance, linked.claim_type, linked.type_confidence) == ("deny", "attack", 0.81)
-    assert linked.confidence == 0.814
+    assert linked.confidence == 0.737
     assert answered.answering(denial) is answered
 
 
