@@ -33,12 +33,14 @@ BORDURIA_CHANGED = [
     {"name": "Bordurian government", "side": "borduria", "aliases": ["Borduria"]},
 ]
 
+# Where the engine (claims/extraction) puts each claim of TEXT; the one place to change with it.
+PAIR_START, PAIR_END = 153, 204  # "accused each other of shelling the village of Strel"
 ASSERT = "63-102:assert:Ruritanian MoD"
 DENIAL = "104-128:deny:Bordurian authorities"
-PAIR_RURITANIA = "153-204:assert:Ruritanian MoD"
-PAIR_BORDURIA = "153-204:assert:Bordurian authorities"
+PAIR_RURITANIA = f"{PAIR_START}-{PAIR_END}:assert:Ruritanian MoD"
+PAIR_BORDURIA = f"{PAIR_START}-{PAIR_END}:assert:Bordurian authorities"
 DENIAL_CHANGED = "104-128:deny:Bordurian government"
-PAIR_BORDURIA_CHANGED = "153-204:assert:Bordurian government"
+PAIR_BORDURIA_CHANGED = f"{PAIR_START}-{PAIR_END}:assert:Bordurian government"
 
 
 @pytest.fixture
@@ -126,7 +128,7 @@ def test_same_span_pair_with_reviewed_claims_keeps_both_rows_and_ids(document, r
     before = ids(document)
     document = reextract(document)
     assert ids(document) == before
-    assert document.claims.filter(start=153, end=204).count() == 2
+    assert document.claims.filter(start=PAIR_START, end=PAIR_END).count() == 2
     assert (document.claim_count, stale(document), tombstones()) == (4, set(), [])
 
 

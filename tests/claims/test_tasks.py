@@ -347,23 +347,24 @@ def test_sweep_sends_only_as_the_queue_has_room(db, use_broker, broker_url, sett
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_extraction_over_the_soft_time_limit_fails_saying_so(actors, use_broker, broker_url, start_worker):
-    from config.celery import app
-
+def test_extraction_over_the_soft_time_limit_fails_saying_so(actors, broker_url, start_worker, tmp_path):
     # The limits travel in the message, from the configuration of the process that queues it.
-    use_broker(broker_url)
-    start_worker(CLAIMDESK_TASK_SOFT_TIME_LIMIT="1")
-    limits = (app.conf.task_soft_time_limit, app.conf.task_time_limit)
-    app.conf.update(task_soft_time_limit=1, task_time_limit=61)
-    try:
-        text = "\n\n".join([corpus_text()] * 40)  # about 2 MB: several seconds in the engine
-        document = services.document_ingest(raw=text).document
-    finally:
-        app.conf.update(task_soft_time_limit=limits[0], task_time_limit=limits[1])
+    limit = {"CLAIMDESK_TASK_SOFT_TIME_LIMIT": "1"}
+    start_worker(**limit)
+    report = tmp_path / "long.txt"
+    report.write_text("\n\n".join([corpus_text()] * 40))  # about 2 MB: several seconds in the engine
+    subprocess.run(
+        [sys.executable, "manage.py", "ingest", str(report)],
+        cwd=ROOT,
+        env=service_env(broker_url, **limit),
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
 
     def failed():
-        found = Document.objects.get(pk=document.pk)
-        return found.status == Document.Status.FAILED and found
+        found = Document.objects.filter(status=Document.Status.FAILED).first()
+        return found
 
     found = wait_until(failed, timeout=60)
     reason = "The engine failed: stopped at the soft time limit (CLAIMDESK_TASK_SOFT_TIME_LIMIT)"
