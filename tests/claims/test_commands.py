@@ -17,8 +17,10 @@ from claims.reading import MIB
 from tests.claims.test_reading import feed_zeros, sparse_file
 from tests.conftest import CORPUS, CORPUS_CLAIMS, CORPUS_FILE_CLAIMS, REGISTRY, ROOT, service_env
 
-# The corpus report with Azerbaijani letters that cp1252 lacks.
+# The corpus report with Azerbaijani letters that cp1252 lacks, and the short one.
 REPORT = "001_f97f991389789e1e.txt"
+SHORT = "000_d8d09dd0182ca9c2.txt"
+SHORT_CLAIMS = CORPUS_FILE_CLAIMS[SHORT]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,7 +62,7 @@ def test_ingest_corpus_reports_and_stores_claims(actors):
 
 
 def test_ingest_mixed_directory_keeps_good_files_and_fails(actors, tmp_path):
-    shutil.copy(CORPUS / "000_d8d09dd0182ca9c2.txt", tmp_path / "good.txt")
+    shutil.copy(CORPUS / SHORT, tmp_path / "good.txt")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "image.png").write_bytes(bytes(range(256)) * 20)
     (tmp_path / "latin1.txt").write_bytes("Le ministère a déclaré que le pont était détruit.".encode("latin-1"))
@@ -73,7 +75,7 @@ def test_ingest_mixed_directory_keeps_good_files_and_fails(actors, tmp_path):
         f"{tmp_path / 'empty.txt'}: the document is empty",
         f"{tmp_path / 'image.png'}: the input looks like binary data, not text",
     ]
-    assert out.getvalue() == "Documents: 2 new, 0 already known, 2 failed. Claims created: 23.\n"
+    assert out.getvalue() == f"Documents: 2 new, 0 already known, 2 failed. Claims created: {SHORT_CLAIMS}.\n"
     latin = Document.objects.get(source_name=str(tmp_path / "latin1.txt"))
     assert latin.input_flags == ["decoded_cp1252"]
     assert latin.text == "Le ministère a déclaré que le pont était détruit."
@@ -88,7 +90,7 @@ def test_ingest_missing_file_is_reported(db, tmp_path):
 
 
 def test_extract_prints_engine_claims_as_json_lines(db, capsys):
-    path = CORPUS / "000_d8d09dd0182ca9c2.txt"
+    path = CORPUS / SHORT
     call_command("extract", str(path), "--registry", str(REGISTRY))
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     expected = extract(normalize_text(path.read_bytes()).text, Registry.from_file(REGISTRY))
@@ -135,7 +137,7 @@ def test_demo_user_refuses_without_debug(db, settings):
 
 
 def test_retag_all_skips_corrected_and_reviewed(actors):
-    run("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"))
+    run("ingest", str(CORPUS / SHORT))
     corrected, reviewed, *rest = Claim.objects.order_by("pk")
     Claim.objects.filter(pk=corrected.pk).update(claim_type="other", tags_corrected=True, tagger_version="old")
     Claim.objects.filter(pk=reviewed.pk).update(version=2, tagger_version="old")
@@ -151,7 +153,7 @@ def test_retag_all_skips_corrected_and_reviewed(actors):
 
 
 def test_retag_default_only_touches_other_tagger_versions(actors):
-    run("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"))
+    run("ingest", str(CORPUS / SHORT))
     old = Claim.objects.order_by("pk").first()
     Claim.objects.filter(pk=old.pk).update(tagger_version="rules-0.9")
     assert run("retag") == f"1 claims queued for pre-tagging (tagger {tagging.TAGGER_VERSION}).\n"
@@ -255,7 +257,7 @@ def case_device(tmp_path):
 
 
 def case_missing_then_good(tmp_path):
-    shutil.copy(CORPUS / "000_d8d09dd0182ca9c2.txt", tmp_path / "good.txt")
+    shutil.copy(CORPUS / SHORT, tmp_path / "good.txt")
     return (
         [str(tmp_path / "missing.txt"), str(tmp_path / "good.txt")],
         [f"{tmp_path}/missing.txt: cannot read: No such file or directory"],
@@ -277,7 +279,7 @@ def test_extract_says_what_ingest_says_about_a_bad_input(actors, tmp_path, case)
 
 
 def test_extract_and_ingest_skip_odd_directory_entries_with_a_line_each(actors, tmp_path):
-    shutil.copy(CORPUS / "000_d8d09dd0182ca9c2.txt", tmp_path / "good.txt")
+    shutil.copy(CORPUS / SHORT, tmp_path / "good.txt")
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     (tmp_path / "dangling").symlink_to(tmp_path / "gone.txt")
@@ -290,7 +292,9 @@ def test_extract_and_ingest_skip_odd_directory_entries_with_a_line_each(actors, 
     err = StringIO()
     call_command("ingest", str(tmp_path), stdout=out, stderr=err)  # skipped entries are not failures
     assert err.getvalue().splitlines() == expected
-    assert out.getvalue() == "Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: 23.\n"
+    assert (
+        out.getvalue() == f"Documents: 1 new, 0 already known, 0 failed, 3 skipped. Claims created: {SHORT_CLAIMS}.\n"
+    )
     err = StringIO()
     call_command("extract", str(tmp_path), stdout=StringIO(), stderr=err)
     assert err.getvalue().splitlines() == [*expected, "Documents: 1 read, 0 failed, 3 skipped. Claims found: 23."]
@@ -319,13 +323,13 @@ def test_ingest_name_not_utf8_is_reported_and_the_batch_goes_on(actors, tmp_path
 
 
 def test_ingest_stdin_reads_dash(actors, monkeypatch):
-    fake_stdin(monkeypatch, (CORPUS / "000_d8d09dd0182ca9c2.txt").read_bytes())
-    assert run("ingest", "-") == "Documents: 1 new, 0 already known, 0 failed. Claims created: 23.\n"
+    fake_stdin(monkeypatch, (CORPUS / SHORT).read_bytes())
+    assert run("ingest", "-") == f"Documents: 1 new, 0 already known, 0 failed. Claims created: {SHORT_CLAIMS}.\n"
     assert Document.objects.get().source_name == "<stdin>"
 
 
 def test_extract_stdin_reads_dash(db, monkeypatch):
-    fake_stdin(monkeypatch, (CORPUS / "000_d8d09dd0182ca9c2.txt").read_bytes())
+    fake_stdin(monkeypatch, (CORPUS / SHORT).read_bytes())
     out, err = StringIO(), StringIO()
     call_command("extract", "-", stdout=out, stderr=err)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -412,8 +416,8 @@ def test_ingest_and_extract_decode_cp1252_like_utf8(actors, tmp_path):
 def test_ingest_and_extract_read_utf16_without_bom(actors, tmp_path):
     """Refused as binary by ingest, extracted by extract, before: now both read it."""
     path = tmp_path / "report.txt"
-    path.write_bytes((CORPUS / "000_d8d09dd0182ca9c2.txt").read_text(encoding="utf-8").encode("utf-16-le"))
-    assert run("ingest", str(path)) == "Documents: 1 new, 0 already known, 0 failed. Claims created: 23.\n"
+    path.write_bytes((CORPUS / SHORT).read_text(encoding="utf-8").encode("utf-16-le"))
+    assert run("ingest", str(path)) == f"Documents: 1 new, 0 already known, 0 failed. Claims created: {SHORT_CLAIMS}.\n"
     assert Document.objects.get().input_flags == ["decoded_utf_16_le"]
     out = StringIO()
     call_command("extract", str(path), stdout=out, stderr=StringIO())
@@ -434,7 +438,7 @@ REGISTRY_FAULTS = [
 def test_malformed_registry_is_one_line_from_extract_and_load_actors(db, tmp_path, content, fault):
     registry = tmp_path / "actors.json"
     registry.write_bytes(content)
-    document = CORPUS / "000_d8d09dd0182ca9c2.txt"
+    document = CORPUS / SHORT
     for command in (["extract", str(document), "--registry", str(registry)], ["load_actors", str(registry)]):
         with pytest.raises(CommandError) as error:
             run(*command)
@@ -464,7 +468,7 @@ def test_ingest_and_extract_of_the_corpus_give_the_pinned_claim_count(actors, ca
 
 @pytest.mark.redis
 def test_retag_with_broker_down_is_a_clear_error(actors, use_broker):
-    call_command("ingest", str(CORPUS / "000_d8d09dd0182ca9c2.txt"), stdout=StringIO(), stderr=StringIO())
+    call_command("ingest", str(CORPUS / SHORT), stdout=StringIO(), stderr=StringIO())
     use_broker("redis://127.0.0.1:1/0")
     with pytest.raises(CommandError) as error:
         call_command("retag", "--all", "-v0", stdout=StringIO(), stderr=StringIO())
