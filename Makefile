@@ -26,7 +26,7 @@ demo: $(VENV)/.base
 	$(PY) manage.py ingest --conflict nagorno-karabakh-2020 claims/fixtures/corpus
 	$(PY) manage.py ingest --conflict kessel-valley-example claims/fixtures/example_conflict/corpus
 	$(PY) manage.py demo_user
-	@echo "Admin: http://$(HOST):$(PORT)/admin/"
+	@echo "Workspace: http://$(HOST):$(PORT)/review/  Admin: http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, on PostgreSQL and Redis when they answer (required when CI is set).
