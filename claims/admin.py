@@ -139,6 +139,11 @@ def _forms_with_request(form_class, request):
     return WithRequest
 
 
+def claimant_name(claim) -> str:
+    """Who makes the claim, as the lists show it: the registry's name, else the mention."""
+    return claim.claimant.name if claim.claimant else (claim.claimant_mention or "unattributed")
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = [
@@ -411,21 +416,19 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="claimant", ordering="claimant__name")
     def claimant_column(self, claim):
-        name = claim.claimant.name if claim.claimant else (claim.claimant_mention or "unattributed")
         side = claim.conflict.side_label(claim.side) if claim.side else "side unknown"
-        return format_html('{}<div class="cd-meta">{}</div>', name, side)
+        return format_html('{}<div class="cd-meta">{}</div>', claimant_name(claim), side)
 
     @admin.display(description="answers")
     def answers_column(self, claim):
         answered = claim.responds_to
         if answered is None:
             return "—"
-        who = answered.claimant.name if answered.claimant else (answered.claimant_mention or "unattributed")
         return format_html(
             '<a href="{}">#{}</a> {}: <span class="cd-answered">{}</span>',
             reverse("admin:claims_claim_change", args=[answered.pk]),
             answered.pk,
-            who,
+            claimant_name(answered),
             _shortened(answered.quote, 140),
         )
 

@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from claims.admin import ClaimAdmin, choice_filter
+from claims.admin import ClaimAdmin, choice_filter, claimant_name
 from claims.enums import THIRD_PARTY, ClaimType, Stance
 from claims.models import Actor, Claim
 from claims.selectors import visible_conflict_ids
@@ -330,12 +330,11 @@ class ReviewClaimAdmin(ClaimAdmin):
         answered = claim.responds_to
         if answered is None:
             return "—"
-        who = answered.claimant.name if answered.claimant else (answered.claimant_mention or "unattributed")
         return format_html(
             '<a href="{}">claim {}</a>, {}: “{}”',
             reverse("admin:claims_claim_change", args=[answered.pk]),
             answered.pk,
-            who,
+            claimant_name(answered),
             answered.quote,
         )
 

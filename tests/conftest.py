@@ -164,6 +164,35 @@ def chromium_path():
     return path
 
 
+@pytest.fixture
+def chromium_browser(chromium_path, live_server):
+    """Debian's Chromium driven by Playwright, headless, for the browser tests."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # made by the test itself between page actions are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+        # The ORM calls made while Playwright's loop ran opened a connection of
+        # their own context; left open, it keeps the test database from being dropped.
+        connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
 def _reset_celery_connections(app) -> None:
     """Forget pooled broker connections, so the next publish uses the new URL."""
     from kombu import pools

@@ -1,11 +1,9 @@
 """The admin as a person uses it, in Debian's Chromium driven by Playwright."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 
 from claims import services
 from claims.models import Claim
@@ -16,30 +14,8 @@ PASSWORD = "browser-test-password-1"
 
 
 @pytest.fixture
-def page(chromium_path, live_server):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # made by the test itself between page actions are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser.new_page()
-        browser.close()
-        # The ORM calls made while Playwright's loop ran opened a connection of
-        # their own context; left open, it keeps the test database from being dropped.
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def page(chromium_browser):
+    return chromium_browser.new_page()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,12 +3,10 @@
 Saves the README's screenshots (1280 px wide) into docs/screenshots/.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
 
 from claims import services as claim_services
 from claims.models import Claim
@@ -22,28 +20,8 @@ VIEWPORT = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def browser(chromium_path, live_server):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # made by the test itself between page actions are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser(chromium_browser):
+    return chromium_browser
 
 
 def _signed_in(browser, live_server, username: str):
