@@ -419,12 +419,10 @@ def other_client():
         yield session
 
 
-@pytest.mark.postgres
-def test_database_error_reading_the_registry_is_retried_not_failed(two_sides, other_client):
-    """The registry is read outside the engine's try: an outage there is not the document's fault."""
+def extract_with_the_registry_locked(document, other_client) -> None:
+    """Extract while another session holds the registry: reading it times out (OperationalError)."""
     from django.db import OperationalError, connection
 
-    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
     other_client.execute("LOCK TABLE claims_actormembership IN ACCESS EXCLUSIVE MODE")
     with connection.cursor() as cursor:
         cursor.execute("SET lock_timeout TO '200ms'")
@@ -435,6 +433,13 @@ def test_database_error_reading_the_registry_is_retried_not_failed(two_sides, ot
         other_client.rollback()
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
+
+
+@pytest.mark.postgres
+def test_database_error_reading_the_registry_is_retried_not_failed(two_sides, other_client):
+    """The registry is read outside the engine's try: an outage there is not the document's fault."""
+    document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING)
+    extract_with_the_registry_locked(document, other_client)
     document.refresh_from_db()
     assert (document.status, document.attempts, document.error, document.lease_expires_at) == (
         Document.Status.PENDING,
@@ -478,19 +483,8 @@ def test_error_while_storing_claims_is_recorded_as_it_is(two_sides):
 
 @pytest.mark.postgres
 def test_transient_error_at_the_last_attempt_fails_the_document_with_it(two_sides, other_client):
-    from django.db import OperationalError, connection
-
     document = DocumentFactory(text=SAMPLE, status=Document.Status.PENDING, attempts=2)
-    other_client.execute("LOCK TABLE claims_actormembership IN ACCESS EXCLUSIVE MODE")
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout TO '200ms'")
-    try:
-        with pytest.raises(OperationalError):
-            services.document_extract(document_id=document.pk)
-    finally:
-        other_client.rollback()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
+    extract_with_the_registry_locked(document, other_client)
     document.refresh_from_db()
     assert (document.status, document.attempts) == (Document.Status.FAILED, 3)
     assert document.error == (
