@@ -3,11 +3,12 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.api.conftest import make_user
+from tests.api.conftest import make_user, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,16 @@ def test_an_expired_token_is_refused_and_deleted(users, claim):
 
     assert response.status_code == 401
     assert AuthToken.objects.filter(pk=instance.pk).exists() is False
+
+
+def test_a_token_carries_permissions_granted_to_the_user_as_well_as_its_role(users, claim):
+    direct = make_user("direct", None)
+    client = token_client(direct)
+    assert client.get("/api/v1/claims/").status_code == 403  # no role, no permission
+
+    direct.user_permissions.add(Permission.objects.get(codename="view_claim", content_type__app_label="claims"))
+    response = client.get("/api/v1/claims/")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [claim.pk]
+    assert client.get(f"/api/v1/claims/{claim.pk}/history/").status_code == 403  # only what was granted
