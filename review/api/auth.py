@@ -12,6 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
+from claims.models import Conflict
+
 
 class TokenAuthentication(KnoxTokenAuthentication):
     def _cleanup_token(self, auth_token) -> bool:
@@ -30,7 +32,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
 # and the conflicts they are limited to, in one round trip. A constant
 # statement: building the same query through the ORM (a union over the
 # many-to-many joins) costs several times what PostgreSQL takes to run it.
-# claims_conflict_members is Conflict.members' table.
+# The table names are Django's auth tables and Conflict.members' own.
 PERMISSIONS_AND_CONFLICTS = """
 SELECT 'permission', t.app_label || '.' || p.codename
 FROM auth_permission p JOIN django_content_type t ON t.id = p.content_type_id
@@ -38,8 +40,8 @@ WHERE p.id IN (SELECT permission_id FROM auth_user_user_permissions WHERE user_i
                UNION SELECT g.permission_id FROM auth_group_permissions g
                      JOIN auth_user_groups m ON m.group_id = g.group_id WHERE m.user_id = %(user)s)
 UNION ALL
-SELECT 'conflict', CAST(conflict_id AS varchar(20)) FROM claims_conflict_members WHERE user_id = %(user)s
-"""
+SELECT 'conflict', CAST(conflict_id AS varchar(20)) FROM {members} WHERE user_id = %(user)s
+""".replace("{members}", Conflict.members.through._meta.db_table)
 
 
 def load_permissions(user) -> None:

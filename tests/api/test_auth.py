@@ -115,7 +115,7 @@ def test_an_expired_token_is_refused_and_deleted(users, claim):
     assert AuthToken.objects.filter(pk=instance.pk).exists() is False
 
 
-def test_a_token_carries_permissions_granted_to_the_user_as_well_as_its_role(users, claim):
+def test_a_token_carries_permissions_granted_to_the_user_as_well_as_its_role(claim):
     direct = make_user("direct", None)
     client = token_client(direct)
     assert client.get("/api/v1/claims/").status_code == 403  # no role, no permission
