@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Q
 
 from claims.enums import ClaimType, ReviewState, Stance, Verdict
-from claims.models import SEARCH_CONFIG, SEARCH_VECTOR, Actor, Claim, Conflict, Document
+from claims.models import SEARCH_CONFIG, Actor, Claim, Conflict, Document, SearchDocument
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -60,7 +60,7 @@ def text_search(queryset, value: str):
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(value, config=SEARCH_CONFIG, search_type="plain")
-        return queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+        return queryset.alias(search=SearchDocument()).filter(search=query)
     words = value.split()
     match = Q()
     for word in words:
