@@ -28,7 +28,7 @@ def page_etag(request, keys) -> str:
     digest = hashlib.sha256()
     digest.update(viewer_key(request).encode())
     digest.update(request.get_full_path().encode())
-    for pk, stamp in keys:
+    for pk, stamp, *_ in keys:
         digest.update(f"|{pk}:{stamp.isoformat()}".encode())
     return f'W/"{digest.hexdigest()[:32]}"'
 

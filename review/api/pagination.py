@@ -70,31 +70,35 @@ class KeysetPagination:
             queryset = queryset.filter(_after(ordering, *_decode(cursor, ordering)))
         return queryset.order_by(*_order_by(ordering))[: size + 1], ordering, size
 
-    def keys(self, queryset: QuerySet, request) -> list[tuple[int, object]]:
-        """(id, updated_at) of the rows `page` would read, the one after them included: an ETag's input."""
-        window, _, _ = self._window(queryset, request)
-        return list(window.values_list("pk", "updated_at"))
+    def keys(self, queryset: QuerySet, request) -> list[tuple]:
+        """(id, updated_at, ordering key) of the rows `page` would read, the one after them included.
+
+        Enough for a page's ETag and its links: the rows themselves can then be
+        read by id (review.api.serializers.page_claims), or not at all for a 304.
+        """
+        window, ordering, _ = self._window(queryset, request)
+        return list(window.values_list("pk", "updated_at", ordering.field))
 
     def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
         """The page's rows, and its links: `next` (None on the last page) and `resume`."""
         window, ordering, size = self._window(queryset, request)
-        return self._links(list(window), ordering, size, request)
-
-    def page_with_keys(self, queryset: QuerySet, request) -> tuple[list, dict, list]:
-        """As `page`, and the (id, updated_at) that `keys` gives for it."""
-        window, ordering, size = self._window(queryset, request)
         fetched = list(window)
-        rows, links = self._links(fetched, ordering, size, request)
-        return rows, links, [(row.pk, row.updated_at) for row in fetched]
+        links = self._links([(row.pk, getattr(row, ordering.field)) for row in fetched], ordering, size, request)
+        return fetched[:size], links
 
-    def _links(self, fetched: list, ordering: Ordering, size: int, request) -> tuple[list, dict]:
-        rows = fetched[:size]
+    def links(self, keys: list[tuple], request) -> tuple[list[int], dict]:
+        """The ids of the page that `keys` (from keys()) describe, and its links."""
+        ordering, size = self.ordering(request), self.page_size(request)
+        return [pk for pk, *_ in keys[:size]], self._links([(pk, key) for pk, _, key in keys], ordering, size, request)
+
+    def _links(self, fetched: list[tuple], ordering: Ordering, size: int, request) -> dict:
+        """`next` (None on the last page) and `resume`, from the (id, ordering key) of the rows read."""
         here = request.build_absolute_uri()
         resume = here
-        if rows:
-            last = rows[-1]
-            resume = replace_query_param(here, "cursor", _encode(ordering, getattr(last, ordering.field), last.pk))
-        return rows, {"next": resume if len(fetched) > size else None, "resume": resume}
+        if fetched[:size]:
+            pk, key = fetched[:size][-1]
+            resume = replace_query_param(here, "cursor", _encode(ordering, key, pk))
+        return {"next": resume if len(fetched) > size else None, "resume": resume}
 
 
 def _order_by(ordering: Ordering) -> list:
