@@ -287,16 +287,16 @@ TYPE_WORDS = {
         crash wrecked wreckage disabled neutralized neutralised sank sunk scuttled""",
     "territorial": """took taken seized seize seizing captured capture capturing recaptured
         recapture retaken retook retake retaking regained liberated liberating occupied
-        gained gains advanced advancing entered entering surrounded encircled encirclement
+        gained gains advanced advancing surrounded encircled encirclement squeezed squeezing
         retreat retreated retreating retreats withdrew withdrawn withdrawing withdrawal
-        fled flee fleeing deserted leaving presence reached breakthrough control controlled
-        controls encircling encircle besieged besieging siege sieges blockade blockaded
+        fled flee fleeing deserted leaving presence reached breakthrough encircling encircle
+        besieged besieging siege sieges blockade blockaded
         cleared clearing confined secured securing""",
     "attack": """shell shelled shelling shells rocketed rocketing fired firing fires bomb
         bombed bombing bombs strike strikes struck airstrike airstrikes attack attacked
         attacking attacks counterattack counterattacks counter-attack counter-attacks
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
-        counter-offensive hostilities clash clashes clashed fighting battle battles combat
+        counter-offensive hostilities clash clashes clashed fighting battles combat
         targeted hit aggression artillery raid raids ambush incident incidents
         ambushed skirmish skirmishes explosions warfare sabotage barrage mortar
         mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
@@ -304,7 +304,7 @@ TYPE_WORDS = {
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
         minsk summit embassy ambassador intervention interference corridor exchange
-        observer observers mission accident failed treaty agreement agreed security""",
+        observer observers accident failed treaty agreement agreed""",
 }
 # Buildings and places: destroying them is damage done by an attack, not
 # materiel ("17 houses were destroyed in the bombardment").
@@ -318,12 +318,23 @@ CIVIL_STRUCTURES = frozenset(
     )
 )
 DESTRUCTION_WORDS = frozenset(words("destroyed destroying destroys destruction"))
+# What footage shows when it shows who holds ground: forces, or places
+# ("soldiers leaving X", "the airfield empty"); not a ship burning or a meeting.
+GROUND_WORDS = frozenset(
+    words(
+        """
+        forces troops soldiers servicemen units fighters militants rebels army tanks flag flags
+        village villages town towns city settlement settlements height heights ridge hill hills
+        position positions base airfield airport street streets outskirts square bridge checkpoint
+        """
+    )
+)
 # Word beginnings that mark a type ("bombard" covers bombardment, bombarding).
 TYPE_PREFIXES = {
     "casualties": "casualt fatalit martyr assassinat",
-    "attack": "bombard repel repuls intensif",
+    "attack": "bombard repel repuls",
     "diplomatic": """negotiat mediat deploy redeploy peace diplomat mercenar willing
-        recogni responsib terroris provocation apolog""",
+        recogni responsib terroris provocation apolog assist""",
 }
 # Phrases, each tried only when one of its trigger words is in the text.
 TYPE_PHRASES = (
@@ -346,6 +357,19 @@ TYPE_PHRASES = (
         r"\b(?:captured|seized|lost|abandoned)\s+(?:\w+[\s-]+){0,4}?(?:" + EQUIPMENT + r")\b",
     ),
     ("territorial", "ground", r"\bhigh ground\b"),
+    # control of ground, not a fight for it ("clashes for control of X") nor of events
+    (
+        "territorial",
+        "control controls controlled controlling",
+        r"(?<!\bfor )(?<!\bfor the )\bcontrol(?:s|led|ling)?\b(?!\s+(?:of\s+|over\s+)?the\s+situation\b)",
+    ),
+    # troops entering a place; not a missile entering a ship
+    (
+        "territorial",
+        "entered entering",
+        r"(?<!missile )(?<!missiles )(?<!rocket )(?<!rockets )(?<!shell )(?<!shells )(?<!projectile )"
+        r"(?<!projectiles )(?<!bullets )(?<!shrapnel )\benter(?:ed|ing)\b",
+    ),
     ("territorial", "advance", r"\badvance into\b"),
     # "pushed back a rebel assault" repels an attack; "pushed back the enemy" gains ground
     ("territorial", "pushed", r"\bpushed (?:back|into|out)\b(?!(?:\s+\w+){0,3}?\s+(?:assaults?|attacks?|offensives?))"),
@@ -367,11 +391,15 @@ TYPE_PHRASES = (
         "attack",
         "missile missiles rocket rockets drone drones bomb bombs",
         r"\b(?:missiles?|rockets?)\s+(?:(?:were|was|had been|have been|being)\s+)?(?:attacks?|strikes?|fire|"
-        r"barrages?|hit|hits|struck|landed|launched|fired)\b|\b(?:fired|launched|hit by|struck by)\s+"
+        r"barrages?|hit|hits|hitting|struck|striking|landed|launched|fired|entered|pierced|penetrated)\b|"
+        r"\b(?:fired|launched|hit by|struck by)\s+"
         r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b|\b(?:hit|struck|damaged|targeted|attacked)\b(?:\s+\S+){0,4}?\s+"
         r"with\s+(?:\S+\s+){0,4}?(?:missiles?|rockets?|drones?|bombs?)\b",
     ),
     ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
+    # "a battle", "battles near X" report fighting; "the battle" names the one the
+    # text is about ("the battle for X is far from over", "the defining battle")
+    ("attack", "battle", r"(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\bdefining )\bbattle\b"),
     ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),
     # weapons used on someone: "cluster munitions against civilians", "used heavy weapons"
     (
@@ -386,7 +414,7 @@ TYPE_PHRASES = (
     (
         "territorial",
         "preventing prevented prevent blocking cut cutting",
-        r"\b(?:prevent\w*|block\w*|cut|cutting)\b(?:\s+\w+){0,4}?\s+(?:reinforcements|supply|supplies|routes?|roads?)\b",
+        r"\b(?:prevent\w*|block\w*|cut|cutting)\b(?:\s+\w+){0,6}?\s+(?:reinforcements|supply|supplies|routes?|roads?)\b",
     ),
     (
         "territorial",
@@ -402,6 +430,12 @@ TYPE_PHRASES = (
         r"\b(?:halt(?:ed|ing)?|suspen(?:sion|ded))\s+(?:(?:of|to|in|its|their|all)\s+)*(?:\w+\s+)?(?:operations|"
         r"fighting|hostilities|strikes|attacks|offensives?|shelling|fire|bombing|military action)\b",
     ),
+    # a halt announced on its own: "announced a unilateral halt"
+    (
+        "ceasefire",
+        "halt pause suspension",
+        r"\b(?:unilateral|temporary|immediate|complete)\s+(?:halt|pause|suspension)\b",
+    ),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
     ("ceasefire", "cessation", r"\bcessation of hostilities\b"),
@@ -411,6 +445,25 @@ TYPE_PHRASES = (
     ("diplomatic", "crime crimes genocide", r"\bwar crimes?\b|\bgenocide\b"),
     ("diplomatic", "settlement", r"\b(?:peace|political|peaceful) settlement\b"),
     ("diplomatic", "call called calls", r"\bcall(?:ed|s)? for\b"),
+    ("diplomatic", "war", r"\b(?:grounds?|reason|pretext|justification|cause)\s+for\s+(?:a\s+)?war\b|\bact of war\b"),
+    (
+        "diplomatic",
+        "security",
+        r"\bsecurity\s+(?:council|guarantees?|assurances|cooperation|zone|pact|arrangements?)\b",
+    ),
+    # an observer or diplomatic mission, not a ship's or a unit's
+    (
+        "diplomatic",
+        "mission missions",
+        r"\b(?:(?-i:[A-Z])\w*|observer|monitoring|peacekeeping|diplomatic|fact-finding|mediation)\s+missions?\b",
+    ),
+    # a third party's help to a belligerent: intelligence, arms, aid given
+    (
+        "diplomatic",
+        "gave give gives giving provided provide provides providing provision supplied supply supplying",
+        r"\b(?:gave|giv\w*|provi\w+|suppl(?:ied|y|ying))\b(?:\s+\S+){0,4}?\s+\W?(?:intelligence|weapons|arms|"
+        r"aid|ammunition)\b",
+    ),
 )
 # Words that may open a clause about intentions (see MODAL_CLAUSE).
 MODAL_WORDS = frozenset(
