@@ -20,6 +20,7 @@ _LEADING = frozenset({"the", "a", "an", "both"})
 # Shortest single-word alias usable as a stem for demonyms (Iran -> Iranian).
 _MIN_STEM = 4
 _MAX_SUFFIX = 4
+_MILITARY_NAMES = frozenset({"army", "military", "forces", "armed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,14 @@ class Registry:
             if any(w in actor.name.lower() for w in ("authorities", "government")):
                 return actor
         return members[0] if members else None
+
+    def military(self, side: str) -> Actor | None:
+        """The side's armed forces: its first actor named as an army, a military
+        or forces, for an officer or a soldier the registry does not list."""
+        for actor in self.actors:
+            if actor.side == side and not _MILITARY_NAMES.isdisjoint(self.name_words(actor)[0]):
+                return actor
+        return None
 
 
 def _person_keys(actor: Actor) -> list[tuple[str, ...]]:
