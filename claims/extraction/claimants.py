@@ -72,7 +72,12 @@ _ROLES = PERSON_WORDS | frozenset(
 # Singular roles a single person holds, beyond PERSON_WORDS: "he" in "a senior
 # official said X, which he said ..." is that official.
 _ONE_PERSON = PERSON_WORDS | frozenset(
-    words("official officer soldier fighter diplomat representative delegate source serviceman")
+    words(
+        """
+        official officer soldier fighter diplomat representative delegate source serviceman
+        activist doctor medic witness eyewitness resident villager survivor volunteer observer
+        """
+    )
 )
 # Roles of people who speak for an institution: "a rebel commander" speaks for
 # the rebels, "a senior Ruritanian official" for Ruritania. (An expert, a
@@ -200,6 +205,8 @@ class Resolver:
             return self._pronoun(words[0], mention)
         if len(words) == 2 and words[0] in ("its", "their", "his", "her"):
             return self._possessed(words[1], mention)
+        if len(words) == 1 and words[0] in COREF_HEADS and text.islower():
+            return self._by_head(words[0], mention)  # "another officer", its determiner dropped
         if words[0] != "the" or len(words) > 4:
             return None
         rest = [w for w in words[1:] if w not in ("same", "said")]

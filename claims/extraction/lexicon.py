@@ -195,6 +195,9 @@ COREF_EQUIVALENTS = {
     "president": ("president", "presidential"),
     "government": ("government", "authorities", "cabinet"),
     "authorities": ("authorities", "government"),
+    "spokesperson": ("spokesperson", "spokesman", "spokeswoman"),
+    "spokesman": ("spokesman", "spokesperson"),
+    "spokeswoman": ("spokeswoman", "spokesperson"),
 }
 # Source words that denote one person (for "he"/"she").
 PERSON_WORDS = frozenset(
