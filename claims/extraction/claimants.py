@@ -205,7 +205,7 @@ class Resolver:
             return self._pronoun(words[0], mention)
         if len(words) == 2 and words[0] in ("its", "their", "his", "her"):
             return self._possessed(words[1], mention)
-        if len(words) == 1 and words[0] in COREF_HEADS and text.islower():
+        if len(words) == 1 and words[0] in _ONE_PERSON and text.islower() and self.registry.lookup(text) is None:
             return self._by_head(words[0], mention)  # "another officer", its determiner dropped
         if words[0] != "the" or len(words) > 4:
             return None
