@@ -299,7 +299,7 @@ TYPE_WORDS = {
         bombed bombing bombs strike strikes struck airstrike airstrikes attack attacked
         attacking attacks counterattack counterattacks counter-attack counter-attacks
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
-        counter-offensive hostilities clash clashes clashed fighting battles combat
+        counter-offensive hostilities clash clashes clashed battles combat
         targeted hit aggression artillery raid raids ambush incident incidents
         ambushed skirmish skirmishes explosions warfare sabotage barrage mortar
         mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
@@ -403,6 +403,8 @@ TYPE_PHRASES = (
     # "a battle", "battles near X" report fighting; "the battle" names the one the
     # text is about ("the battle for X is far from over", "the defining battle")
     ("attack", "battle", r"(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\bdefining )\bbattle\b"),
+    # "fighting near X"; not the war so far ("drained by two years of fighting")
+    ("attack", "fighting", r"(?<!years of )(?<!months of )(?<!weeks of )\bfighting\b"),
     ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),
     # weapons used on someone: "cluster munitions against civilians", "used heavy weapons"
     (
