@@ -265,6 +265,8 @@ class Resolver:
         actor = self.registry.lookup(claimant.name) if claimant.known else None
         if actor is not None:
             words, joined = self.registry.name_words(actor)
+            if claimant.mention:  # "the spokesperson" after "a rebel spokesman"
+                words = words | frozenset(key_tokens(claimant.mention))
         else:
             joined = " ".join(key_tokens(f"{claimant.name} {claimant.mention or ''}"))
             words = frozenset(joined.split())

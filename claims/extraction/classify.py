@@ -14,6 +14,8 @@ from .lexicon import (
     DESTRUCTION_WORDS,
     EQUIPMENT,
     GROUND_WORDS,
+    HALT_WORDS,
+    HALTS,
     MODAL_CLAUSE,
     MODAL_WORDS,
     TYPE_PHRASES,
@@ -74,6 +76,8 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
     massacre") is diplomatic unless it reports an event that already happened."""
     if "place" in text and _TOOK_PLACE.search(text):
         text = _TOOK_PLACE.sub("happened", text)  # "clashes took place near X": nothing was taken
+    if any(word in text for word in HALT_WORDS):
+        text = HALTS.sub("ceasefire", text)  # what a halt stops is not an event of its own
     words = _lower_words(text)
     if warning and "if" in words:
         return "diplomatic", 0.75  # "warned of a massacre if the town fell"

@@ -360,6 +360,12 @@ TYPE_PHRASES = (
         r"\b(?:captured|seized|lost|abandoned)\s+(?:\w+[\s-]+){0,4}?(?:" + EQUIPMENT + r")\b",
     ),
     ("territorial", "ground", r"\bhigh ground\b"),
+    # a place that fell: "the town had fallen", "the fall of Kolno"; not shells that fell
+    (
+        "territorial",
+        "fell fallen fall",
+        r"\b(?:had|has|have)\s+fallen\b|\bfall of (?-i:[A-Z])|\b(?:town|city|village|base|airfield|airport)\s+fell\b",
+    ),
     # control of ground, not a fight for it ("clashes for control of X") nor of events
     (
         "territorial",
@@ -428,22 +434,8 @@ TYPE_PHRASES = (
         r"(?:city|town|village|area)\b",
     ),
     ("territorial", "restored restore restoring", r"\brestor\w*\s+(?:\w+\s+){0,2}?\W?(?:stability|control|order)\b"),
-    ("ceasefire", "pause", r"\bhumanitarian pause\b"),
-    (
-        "ceasefire",
-        "halt halted halting suspension suspended",
-        r"\b(?:halt(?:ed|ing)?|suspen(?:sion|ded))\s+(?:(?:of|to|in|its|their|all)\s+)*(?:\w+\s+)?(?:operations|"
-        r"fighting|hostilities|strikes|attacks|offensives?|shelling|fire|bombing|military action)\b",
-    ),
-    # a halt announced on its own: "announced a unilateral halt"
-    (
-        "ceasefire",
-        "halt pause suspension",
-        r"\b(?:unilateral|temporary|immediate|complete)\s+(?:halt|pause|suspension)\b",
-    ),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
-    ("ceasefire", "cessation", r"\bcessation of hostilities\b"),
     ("diplomatic", "law", r"\b(?:international|humanitarian) law\b"),
     ("diplomatic", "convention conventions", r"\bconventions?\b"),
     ("diplomatic", "right", r"\bright to\b"),
@@ -465,11 +457,22 @@ TYPE_PHRASES = (
     # a third party's help to a belligerent: intelligence, arms, aid given
     (
         "diplomatic",
-        "gave give gives giving provided provide provides providing provision supplied supply supplying",
+        "gave give gives given giving provided provide provides providing provision supplied supply supplying",
         r"\b(?:gave|giv\w*|provi\w+|suppl(?:ied|y|ying))\b(?:\s+\S+){0,4}?\s+\W?(?:intelligence|weapons|arms|"
         r"aid|ammunition)\b",
     ),
 )
+# A halt of fighting, whatever is halted: "a halt to attacks on X" is a
+# ceasefire, not an attack; "announced a unilateral halt" too.
+_HALT_QUALITIES = r"(?:unilateral|temporary|immediate|complete|humanitarian)\s+"
+HALTS = re.compile(
+    rf"\b(?:{_HALT_QUALITIES})?(?:halt(?:s|ed|ing)?|suspen(?:sion|ded|ding)|cessation|pause[sd]?)\s+"
+    r"(?:(?:of|to|in|on|its|their|all|the)\s+)*(?:\w+\s+)?(?:operations|fighting|hostilities|strikes|attacks|"
+    r"offensives?|shelling|fire|bombing|military action|combat|bombardment)\b|"
+    rf"\b{_HALT_QUALITIES}(?:halt|pause|suspension)\b",
+    re.IGNORECASE,
+)
+HALT_WORDS = ("halt", "suspen", "cessation", "pause")
 # Words that may open a clause about intentions (see MODAL_CLAUSE).
 MODAL_WORDS = frozenset(
     words(
