@@ -285,12 +285,12 @@ TYPE_WORDS = {
         massacre massacres massacred murdered executions
         injured injuring injuries injury displaced refugees hostage hostages bodies
         die dies dying evacuated evacuating evacuate evacuation evacuees rescued rescuing
-        survived survivors survivor missing""",
+        survived survivors survivor missing executed slain perished abducted kidnapped""",
     "materiel": """destroyed destroying destroys destruction downed downing crashed crashes
         crash wrecked wreckage disabled neutralized neutralised sank sunk scuttled""",
     "territorial": """took taken seized seize seizing captured capture capturing recaptured
         recapture retaken retook retake retaking regained liberated liberating occupied
-        gained gains advanced advancing surrounded encircled encirclement squeezed squeezing
+        gained gains advanced advancing surrounded encircled encirclement squeezed squeezing overran overrun
         retreat retreated retreating retreats withdrew withdrawn withdrawing withdrawal
         fled flee fleeing deserted leaving presence reached breakthrough encircling encircle
         besieged besieging siege sieges blockade blockaded
@@ -302,7 +302,9 @@ TYPE_WORDS = {
         counter-offensive hostilities clash clashes clashed battles combat
         targeted hit aggression artillery raid raids ambush incident incidents
         ambushed skirmish skirmishes explosions warfare sabotage barrage mortar
-        mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
+        mortars gunfire shooting shots rammed ramming sniper snipers blocked firefight firefights
+        gunfight gunfights gunbattle gunbattles shootout pounded pounding stormed storming incursion
+        incursions""",
     "ceasefire": "ceasefire cease-fire truce armistice",
     "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
@@ -405,7 +407,18 @@ TYPE_PHRASES = (
         r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b|\b(?:hit|struck|damaged|targeted|attacked)\b(?:\s+\S+){0,4}?\s+"
         r"with\s+(?:\S+\s+){0,4}?(?:missiles?|rockets?|drones?|bombs?)\b",
     ),
-    ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
+    (
+        "attack",
+        "fire",
+        r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank|opened|opening) fire\b|\bexchanges? of fire\b",
+    ),
+    # civilians fleeing are displaced; forces fleeing give up ground
+    (
+        "casualties",
+        "fled flee fleeing",
+        r"\b(?:civilians|residents|people|families|villagers|inhabitants|thousands|hundreds)\b(?:\s+\w+){0,3}?\s+"
+        r"(?:had\s+|have\s+)?(?:fled|flee|fleeing)\b",
+    ),
     # "a battle", "battles near X" report fighting; "the battle" names the one the
     # text is about ("the battle for X is far from over", "the defining battle")
     ("attack", "battle", r"(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\bdefining )\bbattle\b"),

@@ -242,3 +242,20 @@ def test_claim_types_in_a_timeline(registry):
         ("Teskan Front", "other", date(2031, 3, 7)),
         ("League of Harbours", "attack", date(2031, 3, 7)),
     ]
+
+
+def test_common_words_of_war_reporting(registry):
+    text = (
+        "The League said that gunmen opened fire on the market in Ostrel. "
+        "The rebels said that thousands of civilians had fled Ostrel. "
+        "The Marovian army said that rebel units fled Ostrel. "
+        "The League said that rebels overran two posts near Kalm. "
+        "The rebels said Marovian troops stormed the village."
+    )
+    assert rows(text, registry, "claim_type") == [
+        ("attack",),
+        ("casualties",),
+        ("territorial",),
+        ("territorial",),
+        ("attack",),
+    ]
