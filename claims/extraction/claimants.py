@@ -4,16 +4,21 @@ Resolution order: "both sides"; pronouns and short definite references
 ("it", "the Ministry", "the same Ministry", "the latter") through the
 document's recent claimants; exact registry aliases; coordinations ("A and
 B"); aliases inside a longer mention; a surname seen earlier in full;
-otherwise a new, unknown actor whose side is inferred only from the registry
+an unnamed official or officer whose title names a registered actor ("a
+rebel commander", "a senior Ruritanian official": the institution they speak
+for); otherwise a new, unknown actor whose side is inferred only from the registry
 (a demonym of a registered country, "Ukrainian-installed"; a noun whose
-plural is an alias, "a rebel commander") and is a third party by default.
+plural is an alias, "a rebel doctor") and is a third party by default.
 An unknown actor is named by the person an appositive names ("The governor
 of X, Serhiy Haidai"), by the organisation a spokesperson speaks for, or by
 the mention without its article.
 
-"He"/"she" refer to the latest claimant spoken for by a person: one whose
-mention holds a person word ("spokesman") or a personal name, even when the
-canonical actor is an institution.
+A pronoun after a source named earlier in the same sentence refers to it
+("Petrov said X, which he said ..."). Otherwise "he"/"she" refer to the
+latest claimant spoken for by a person: one whose mention holds a person word
+("spokesman", "official") or a personal name, even when the canonical actor
+is an institution; a lone role word ("another officer", "the spokesperson")
+refers to the latest source with that role.
 """
 
 import re
@@ -96,10 +101,11 @@ _MILITARY_ROLES = frozenset(
     words(
         """
         commander commanders officer officers soldier soldiers fighter fighters serviceman
-        servicemen troops general colonel major captain lieutenant sergeant
+        servicemen troops colonel lieutenant sergeant
         """
     )
 )
+_SPEAKING_ROLES = _INSTITUTION_ROLES | _MILITARY_ROLES
 # Capitalised words that never make up a personal name.
 _NOT_PERSONAL = (
     SOURCE_WORDS | NOT_NAMES | PLACE_SUFFIXES | frozenset({"united", "nations", "union", "republic", "ministry"})
@@ -311,7 +317,7 @@ class Resolver:
         Idris Mahl"); an affiliation ("a Ruritanian-installed official") is not
         the institution itself."""
         words = key_tokens(text)
-        if len(words) < 2 or words[-1] not in _INSTITUTION_ROLES | _MILITARY_ROLES:
+        if len(words) < 2 or words[-1] not in _SPEAKING_ROLES:
             return None
         if "-" in text or "," in text or trailing_name(text) is not None:
             return None
