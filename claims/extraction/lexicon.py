@@ -420,8 +420,14 @@ TYPE_PHRASES = (
         r"(?:had\s+|have\s+)?(?:fled|flee|fleeing)\b",
     ),
     # "a battle", "battles near X" report fighting; "the battle" names the one the
-    # text is about ("the battle for X is far from over", "the defining battle")
-    ("attack", "battle", r"(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\bdefining )\bbattle\b"),
+    # text is about ("the battle for X is far from over", "the defining battle"),
+    # unless it goes on ("the battle for X raged overnight")
+    (
+        "attack",
+        "battle",
+        r"(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\bdefining )\bbattle\b|\bbattle\s+(?:for\s+\S+\s+)?"
+        r"(?:continued|continues|raged|rages|resumed|intensified|flared|(?:was|is)\s+(?:underway|raging|ongoing))\b",
+    ),
     # "fighting near X"; not the war so far ("drained by two years of fighting")
     ("attack", "fighting", r"(?<!years of )(?<!months of )(?<!weeks of )\bfighting\b"),
     ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),

@@ -190,9 +190,10 @@ def test_the_battle_a_text_is_about_is_no_attack_report(registry):
         "The rebels said the battle for Ostrel was far from over. "
         "The Marovian army said a battle broke out near Ostrel. "
         "The League said the involvement of Calder had changed the course of three years of fighting. "
-        "The League said heavy fighting continued in Ostrel."
+        "The League said heavy fighting continued in Ostrel. "
+        "The rebels said the battle for Ostrel raged overnight."
     )
-    assert rows(text, registry, "claim_type") == [("other",), ("attack",), ("diplomatic",), ("attack",)]
+    assert rows(text, registry, "claim_type") == [("other",), ("attack",), ("diplomatic",), ("attack",), ("attack",)]
 
 
 def test_missiles_entering_a_ship_are_an_attack_and_troops_entering_a_town_take_it(registry):
