@@ -302,7 +302,7 @@ class Resolver:
         if actor is None:
             actor = self._alias_inside(text)
         if actor is None:
-            actor = self._institution_of_role(text)
+            actor = self.registry.tail_actor(text) or self._institution_of_role(text)
         if actor is not None:
             claimant = self._known(actor, mention)
             self._remember_name(text, claimant)

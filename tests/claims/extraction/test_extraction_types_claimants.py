@@ -260,3 +260,23 @@ def test_common_words_of_war_reporting(registry):
         ("territorial",),
         ("attack",),
     ]
+
+
+def test_a_mention_that_lost_its_first_words_is_the_one_actor_whose_alias_ends_so():
+    from claims.extraction.claimants import Resolver
+
+    registry = Registry.from_records(
+        [
+            {"name": "Calder defence ministry", "side": "third_party", "aliases": ["a senior Calder defence official"]},
+            {"name": "Marovian government", "side": "marovia", "aliases": ["a senior Marovian official"]},
+            {"name": "Marovian army", "side": "marovia", "aliases": ["Marovian army press office"]},
+            {"name": "Teskan Front", "side": "teska", "aliases": ["Teskan Front press office"]},
+        ]
+    )
+    resolved = [
+        (c.name, c.known)
+        for mention in ("defence official", "press office")
+        for c in Resolver(registry).resolve(mention)
+    ]
+    # "press office" ends two actors' aliases: it names neither.
+    assert resolved == [("Calder defence ministry", True), ("Press office", False)]
