@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from claims.extraction import Registry, extract, parse_registry
+from claims.extraction.claimants import Resolver
 
 MAROVIA_TESKA = {
     "name": "Marovian war",
@@ -263,8 +264,6 @@ def test_common_words_of_war_reporting(registry):
 
 
 def test_a_mention_that_lost_its_first_words_is_the_one_actor_whose_alias_ends_so():
-    from claims.extraction.claimants import Resolver
-
     registry = Registry.from_records(
         [
             {"name": "Calder defence ministry", "side": "third_party", "aliases": ["a senior Calder defence official"]},
