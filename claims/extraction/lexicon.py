@@ -306,7 +306,7 @@ TYPE_WORDS = {
         gunfight gunfights gunbattle gunbattles shootout pounded pounding stormed storming incursion
         incursions""",
     "ceasefire": "ceasefire cease-fire truce armistice",
-    "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
+    "diplomatic": """talks involvement assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
         minsk summit embassy ambassador intervention interference corridor exchange
         observer observers accident failed treaty agreement agreed""",
@@ -461,6 +461,13 @@ TYPE_PHRASES = (
     ("diplomatic", "crime crimes genocide", r"\bwar crimes?\b|\bgenocide\b"),
     ("diplomatic", "settlement", r"\b(?:peace|political|peaceful) settlement\b"),
     ("diplomatic", "call called calls", r"\bcall(?:ed|s)? for\b"),
+    # support given; not "support units", which are troops
+    (
+        "diplomatic",
+        "support",
+        r"\bsupport\b(?!\s+(?:units?|troops|vehicles?|ships?|vessels?|staff|personnel|battalions?|companies|company|"
+        r"weapons?|aircraft|helicopters?))",
+    ),
     ("diplomatic", "war", r"\b(?:grounds?|reason|pretext|justification|cause)\s+for\s+(?:a\s+)?war\b|\bact of war\b"),
     (
         "diplomatic",

@@ -210,9 +210,17 @@ def test_help_given_by_a_third_party_is_diplomatic(registry):
     text = (
         "Calder said it had given intelligence to the Marovian army. "
         "The rebels said that Calder supplied weapons to Marovia. "
-        "A Calder diplomat said the sinking was grounds for war."
+        "A Calder diplomat said the sinking was grounds for war. "
+        "The rebels said that Calder gave Marovia military support. "
+        "The League said that 300 support units arrived in Ostrel."
     )
-    assert rows(text, registry, "claim_type") == [("diplomatic",), ("diplomatic",), ("diplomatic",)]
+    assert rows(text, registry, "claim_type") == [
+        ("diplomatic",),
+        ("diplomatic",),
+        ("diplomatic",),
+        ("diplomatic",),
+        ("other",),
+    ]
 
 
 def test_footage_is_territorial_only_when_it_shows_forces_or_places(registry):
