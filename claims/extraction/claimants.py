@@ -4,16 +4,21 @@ Resolution order: "both sides"; pronouns and short definite references
 ("it", "the Ministry", "the same Ministry", "the latter") through the
 document's recent claimants; exact registry aliases; coordinations ("A and
 B"); aliases inside a longer mention; a surname seen earlier in full;
-otherwise a new, unknown actor whose side is inferred only from the registry
+an unnamed official or officer whose title names a registered actor ("a
+rebel commander", "a senior Ruritanian official": the institution they speak
+for); otherwise a new, unknown actor whose side is inferred only from the registry
 (a demonym of a registered country, "Ukrainian-installed"; a noun whose
-plural is an alias, "a rebel commander") and is a third party by default.
+plural is an alias, "a rebel doctor") and is a third party by default.
 An unknown actor is named by the person an appositive names ("The governor
 of X, Serhiy Haidai"), by the organisation a spokesperson speaks for, or by
 the mention without its article.
 
-"He"/"she" refer to the latest claimant spoken for by a person: one whose
-mention holds a person word ("spokesman") or a personal name, even when the
-canonical actor is an institution.
+A pronoun after a source named earlier in the same sentence refers to it
+("Petrov said X, which he said ..."). Otherwise "he"/"she" refer to the
+latest claimant spoken for by a person: one whose mention holds a person word
+("spokesman", "official") or a personal name, even when the canonical actor
+is an institution; a lone role word ("another officer", "the spokesperson")
+refers to the latest source with that role.
 """
 
 import re
@@ -69,6 +74,38 @@ _ROLES = PERSON_WORDS | frozenset(
         """
     )
 )
+# Singular roles a single person holds, beyond PERSON_WORDS: "he" in "a senior
+# official said X, which he said ..." is that official.
+_ONE_PERSON = PERSON_WORDS | frozenset(
+    words(
+        """
+        official officer soldier fighter diplomat representative delegate source serviceman
+        activist doctor medic witness eyewitness resident villager survivor volunteer observer
+        """
+    )
+)
+# Roles of people who speak for an institution: "a rebel commander" speaks for
+# the rebels, "a senior Ruritanian official" for Ruritania. (An expert, a
+# correspondent or a witness speaks for no one but themself.)
+_INSTITUTION_ROLES = frozenset(
+    words(
+        """
+        official officials spokesman spokeswoman spokesperson spokesmen representative
+        representatives envoy ambassador diplomat diplomats minister delegate delegation
+        source sources
+        """
+    )
+)
+# Of those, the roles of the armed forces: they speak for the side's military.
+_MILITARY_ROLES = frozenset(
+    words(
+        """
+        commander commanders officer officers soldier soldiers fighter fighters serviceman
+        servicemen troops colonel lieutenant sergeant
+        """
+    )
+)
+_SPEAKING_ROLES = _INSTITUTION_ROLES | _MILITARY_ROLES
 # Capitalised words that never make up a personal name.
 _NOT_PERSONAL = (
     SOURCE_WORDS | NOT_NAMES | PLACE_SUFFIXES | frozenset({"united", "nations", "union", "republic", "ministry"})
@@ -97,16 +134,21 @@ class Resolver:
         self.surnames: dict[str, Claimant] = {}
         self._personal: dict[str, bool] = {}
         self.previous_sentence = ""
+        # The claimants of the sentence being read: "..., which he said ..."
+        # refers to the speaker this sentence already named.
+        self.sentence_claimants: list[Claimant] = []
 
     # --- memory -------------------------------------------------------------
 
     def remember(self, claimant: Claimant) -> None:
         self.history.append(claimant)
+        self.sentence_claimants.append(claimant)
         if len(self.history) > 2 * _HISTORY:
             del self.history[:_HISTORY]
 
     def observe_sentence(self, sentence: str) -> None:
         self.previous_sentence = sentence
+        self.sentence_claimants = []
 
     def last(self) -> Claimant | None:
         return self.history[-1] if self.history else None
@@ -169,6 +211,8 @@ class Resolver:
             return self._pronoun(words[0], mention)
         if len(words) == 2 and words[0] in ("its", "their", "his", "her"):
             return self._possessed(words[1], mention)
+        if len(words) == 1 and words[0] in _ONE_PERSON and text.islower() and self.registry.lookup(text) is None:
+            return self._by_head(words[0], mention)  # "another officer", its determiner dropped
         if words[0] != "the" or len(words) > 4:
             return None
         rest = [w for w in words[1:] if w not in ("same", "said")]
@@ -181,6 +225,9 @@ class Resolver:
         return None
 
     def _pronoun(self, word: str, mention: str) -> Claimant | None:
+        speaker = self._sentence_speaker(word)
+        if speaker is not None:
+            return _with_mention(speaker, mention)
         recent = self.history[-_HISTORY:]
         if word in ("he", "she"):
             pick = next((c for c in reversed(recent) if c.person), None)
@@ -190,6 +237,15 @@ class Resolver:
             pick = None
         pick = pick or (recent[-1] if recent else None)
         return None if pick is None else _with_mention(pick, mention)
+
+    def _sentence_speaker(self, word: str) -> Claimant | None:
+        """The source this sentence already named, for a pronoun later in it
+        ("Petrov said X, which he said ..."); "it" never refers back to a person."""
+        for claimant in reversed(self.sentence_claimants):
+            if claimant.mention is None or (word == "it" and claimant.person):
+                continue
+            return claimant
+        return None
 
     def _possessed(self, head: str, mention: str) -> Claimant | None:
         """'its MoD': the actor of the last claimant's side named by that head."""
@@ -215,6 +271,8 @@ class Resolver:
         actor = self.registry.lookup(claimant.name) if claimant.known else None
         if actor is not None:
             words, joined = self.registry.name_words(actor)
+            if claimant.mention:  # "the spokesperson" after "a rebel spokesman"
+                words = words | frozenset(key_tokens(claimant.mention))
         else:
             joined = " ".join(key_tokens(f"{claimant.name} {claimant.mention or ''}"))
             words = frozenset(joined.split())
@@ -243,11 +301,30 @@ class Resolver:
         actor = self._head_actor(head) if head != text else None
         if actor is None:
             actor = self._alias_inside(text)
+        if actor is None:
+            actor = self.registry.tail_actor(text) or self._institution_of_role(text)
         if actor is not None:
             claimant = self._known(actor, mention)
             self._remember_name(text, claimant)
             return [claimant]
         return [self._surname(text, mention) or self._unknown(text, mention)]
+
+    def _institution_of_role(self, text: str) -> Actor | None:
+        """The institution an unnamed spokesperson or officer speaks for when the
+        registry does not list them: "a rebel commander" (the rebels), "a senior
+        Ruritanian official" (Ruritania), "a Ruritanian officer" (its military).
+        A person named in the mention keeps their own name ("A rebel commander,
+        Idris Mahl"); an affiliation ("a Ruritanian-installed official") is not
+        the institution itself."""
+        words = key_tokens(text)
+        if len(words) < 2 or words[-1] not in _SPEAKING_ROLES:
+            return None
+        if "-" in text or "," in text or trailing_name(text) is not None:
+            return None
+        actor = self._modifier_actor(text, third_parties=True)
+        if actor is not None and words[-1] in _MILITARY_ROLES:
+            return self.registry.military(actor.side) or actor
+        return actor
 
     def _alias_inside(self, text: str) -> Actor | None:
         """The actor of the longest alias inside the mention; not a country's
@@ -294,7 +371,7 @@ class Resolver:
         name = proposed_name(text)
         side = self._side_from_demonyms(text)
         words = set(key_tokens(text))
-        person = bool(words & PERSON_WORDS) or _looks_like_person(name)
+        person = bool(words & _ONE_PERSON) or _looks_like_person(name)
         claimant = Claimant(mention, name, False, side, person)
         names = name.split()
         if len(names) >= 2 and all(w[:1].isupper() for w in names):
@@ -302,18 +379,28 @@ class Resolver:
         return claimant
 
     def _side_from_demonyms(self, text: str) -> str:
+        actor = self._modifier_actor(text)
+        return THIRD_PARTY if actor is None else actor.side
+
+    def _modifier_actor(self, text: str, third_parties: bool = False) -> Actor | None:
+        """The actor a word of the mention names as a demonym ("Ruritanian"),
+        a name ("pro-Kyiv") or the singular of an alias ("rebel": "the rebels").
+        A belligerent only, unless `third_parties`: then a third party named
+        by a capitalised word counts too ("a Turkish official")."""
         for word in _NAME_TOKEN.findall(text):
             # "Russian-installed", "pro-Kyiv": the capitalised part names the side.
             for part in word.split("-") if "-" in word else (word,):
                 if part[:1].isupper():
                     actor = self.registry.stem_actor(part) or self.registry.lookup(part)
+                    if actor is not None and third_parties and actor.side == THIRD_PARTY:
+                        return actor
                 elif part.isalpha() and part not in _ROLES:
                     actor = self.registry.lookup(f"{part}s")  # "a rebel commander": "the rebels"
                 else:
                     continue
                 if actor is not None and actor.side != THIRD_PARTY:
-                    return actor.side
-        return THIRD_PARTY
+                    return actor
+        return None
 
     def _known(self, actor: Actor, mention: str | None, inferred: bool = False) -> Claimant:
         person = actor.person or (mention is not None and self._names_person(mention))
@@ -324,7 +411,7 @@ class Resolver:
         so a later "he" refers to them."""
         found = self._personal.get(mention)
         if found is None:
-            found = not PERSON_WORDS.isdisjoint(key_tokens(mention)) or self.registry.names_person(mention)
+            found = not _ONE_PERSON.isdisjoint(key_tokens(mention)) or self.registry.names_person(mention)
             if not found:
                 name = trailing_name(mention)
                 found = name is not None and self.registry.lookup(name) is None

@@ -13,6 +13,9 @@ from .lexicon import (
     CLAIM_TYPES,
     DESTRUCTION_WORDS,
     EQUIPMENT,
+    GROUND_WORDS,
+    HALT_WORDS,
+    HALTS,
     MODAL_CLAUSE,
     MODAL_WORDS,
     TYPE_PHRASES,
@@ -45,6 +48,9 @@ for _name, _triggers, _pattern in TYPE_PHRASES:
 _TRIGGERS = frozenset(_PHRASES)
 _ORDER = {name: n for n, name in enumerate(CLAIM_TYPES)}
 _TOOK_PLACE = re.compile(r"\b(?:took|take|takes|taking|taken)\s+place\b", re.IGNORECASE)
+# A finite verb of something done: a warning that reports it ("warned that rebels
+# had shelled X") is about that event, not a threat.
+_HAPPENED = re.compile(r"\b(?:had|has|have|was|were)\b|\b[a-z]{3,}ed\b", re.IGNORECASE)
 _EQUIPMENT = re.compile(rf"\b(?:{EQUIPMENT}|positions?|posts?|depots?)\b", re.IGNORECASE)
 # How sure a stance is, by the shape of the attribution that produced it.
 STANCE_CONFIDENCE = {
@@ -66,10 +72,12 @@ _STANCE_CONFIDENCES = {
 def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[str, float]:
     """(claim type, confidence) of a proposition.
 
-    A warning ("warned that any attack would be answered") is diplomatic
-    unless it reports an event that already happened."""
+    A warning ("warned that any attack would be answered", "warned of a
+    massacre") is diplomatic unless it reports an event that already happened."""
     if "place" in text and _TOOK_PLACE.search(text):
         text = _TOOK_PLACE.sub("happened", text)  # "clashes took place near X": nothing was taken
+    if any(word in text for word in HALT_WORDS):
+        text = HALTS.sub("ceasefire", text)  # what a halt stops is not an event of its own
     words = _lower_words(text)
     if warning and "if" in words:
         return "diplomatic", 0.75  # "warned of a massacre if the town fell"
@@ -88,13 +96,24 @@ def classify(text: str, *, media: bool = False, warning: bool = False) -> tuple[
     if media and "diplomatic" in hits and "territorial" not in hits:
         # footage of troops deployed somewhere shows who holds it; it announces nothing
         hits = sorted({*hits, "territorial"} - {"diplomatic"}, key=_ORDER.__getitem__)
+    if warning and not (hits and _HAPPENED.search(text)):
+        return "diplomatic", 0.75  # a threat of what is to come
     if hits:
         return hits[0], 0.9 if len(hits) == 1 else 0.75
-    if media:
-        return "territorial", 0.6  # footage with no event word shows who holds a place
+    if media and _shows_ground(text, words):
+        return "territorial", 0.6  # footage of forces or places with no event word shows who holds them
     if "if" in words and not words.isdisjoint(MODAL_WORDS):
         return "diplomatic", 0.6  # a condition and what would follow: a warning
     return "other", 0.5
+
+
+def _shows_ground(text: str, words: set[str]) -> bool:
+    """Footage of forces or places ("Northern troops in Kolno", "Kolno and
+    Tarnow"), not of a ship burning or of a meeting."""
+    if not words.isdisjoint(GROUND_WORDS):
+        return True
+    names = text.replace(",", " ").split()
+    return all(word[:1].isupper() or word in ("and", "of", "the") for word in names)
 
 
 def _civil_damage(text: str, words: set[str]) -> bool:

@@ -195,6 +195,9 @@ COREF_EQUIVALENTS = {
     "president": ("president", "presidential"),
     "government": ("government", "authorities", "cabinet"),
     "authorities": ("authorities", "government"),
+    "spokesperson": ("spokesperson", "spokesman", "spokeswoman"),
+    "spokesman": ("spokesman", "spokesperson"),
+    "spokeswoman": ("spokeswoman", "spokesperson"),
 }
 # Source words that denote one person (for "he"/"she").
 PERSON_WORDS = frozenset(
@@ -282,29 +285,31 @@ TYPE_WORDS = {
         massacre massacres massacred murdered executions
         injured injuring injuries injury displaced refugees hostage hostages bodies
         die dies dying evacuated evacuating evacuate evacuation evacuees rescued rescuing
-        survived survivors survivor missing""",
+        survived survivors survivor missing executed slain perished abducted kidnapped""",
     "materiel": """destroyed destroying destroys destruction downed downing crashed crashes
         crash wrecked wreckage disabled neutralized neutralised sank sunk scuttled""",
     "territorial": """took taken seized seize seizing captured capture capturing recaptured
         recapture retaken retook retake retaking regained liberated liberating occupied
-        gained gains advanced advancing entered entering surrounded encircled encirclement
+        gained gains advanced advancing surrounded encircled encirclement squeezed squeezing overran overrun
         retreat retreated retreating retreats withdrew withdrawn withdrawing withdrawal
-        fled flee fleeing deserted leaving presence reached breakthrough control controlled
-        controls encircling encircle besieged besieging siege sieges blockade blockaded
+        fled flee fleeing deserted leaving presence reached breakthrough encircling encircle
+        besieged besieging siege sieges blockade blockaded
         cleared clearing confined secured securing""",
     "attack": """shell shelled shelling shells rocketed rocketing fired firing fires bomb
         bombed bombing bombs strike strikes struck airstrike airstrikes attack attacked
         attacking attacks counterattack counterattacks counter-attack counter-attacks
         assault assaulted assaults offensive offensives counteroffensive counteroffensives
-        counter-offensive hostilities clash clashes clashed fighting battle battles combat
+        counter-offensive hostilities clash clashes clashed battles combat
         targeted hit aggression artillery raid raids ambush incident incidents
         ambushed skirmish skirmishes explosions warfare sabotage barrage mortar
-        mortars gunfire shooting shots rammed ramming sniper snipers blocked""",
+        mortars gunfire shooting shots rammed ramming sniper snipers blocked firefight firefights
+        gunfight gunfights gunbattle gunbattles shootout pounded pounding stormed storming incursion
+        incursions""",
     "ceasefire": "ceasefire cease-fire truce armistice",
-    "diplomatic": """talks involvement support assistance ready readiness prepared ultimatum
+    "diplomatic": """talks involvement assistance ready readiness prepared ultimatum
         sanction sanctions compliance enemy regards regard considers consider solution
         minsk summit embassy ambassador intervention interference corridor exchange
-        observer observers mission accident failed treaty agreement agreed security""",
+        observer observers accident failed treaty agreement agreed""",
 }
 # Buildings and places: destroying them is damage done by an attack, not
 # materiel ("17 houses were destroyed in the bombardment").
@@ -318,12 +323,23 @@ CIVIL_STRUCTURES = frozenset(
     )
 )
 DESTRUCTION_WORDS = frozenset(words("destroyed destroying destroys destruction"))
+# What footage shows when it shows who holds ground: forces, or places
+# ("soldiers leaving X", "the airfield empty"); not a ship burning or a meeting.
+GROUND_WORDS = frozenset(
+    words(
+        """
+        forces troops soldiers servicemen units fighters militants rebels army tanks flag flags
+        village villages town towns city settlement settlements height heights ridge hill hills
+        position positions base airfield airport street streets outskirts square bridge checkpoint
+        """
+    )
+)
 # Word beginnings that mark a type ("bombard" covers bombardment, bombarding).
 TYPE_PREFIXES = {
     "casualties": "casualt fatalit martyr assassinat",
-    "attack": "bombard repel repuls intensif",
+    "attack": "bombard repel repuls",
     "diplomatic": """negotiat mediat deploy redeploy peace diplomat mercenar willing
-        recogni responsib terroris provocation apolog""",
+        recogni responsib terroris provocation apolog assist""",
 }
 # Phrases, each tried only when one of its trigger words is in the text.
 TYPE_PHRASES = (
@@ -346,6 +362,25 @@ TYPE_PHRASES = (
         r"\b(?:captured|seized|lost|abandoned)\s+(?:\w+[\s-]+){0,4}?(?:" + EQUIPMENT + r")\b",
     ),
     ("territorial", "ground", r"\bhigh ground\b"),
+    # a place that fell: "the town had fallen", "the fall of Kolno"; not shells that fell
+    (
+        "territorial",
+        "fell fallen fall",
+        r"\b(?:had|has|have)\s+fallen\b|\bfall of (?-i:[A-Z])|\b(?:town|city|village|base|airfield|airport)\s+fell\b",
+    ),
+    # control of ground, not a fight for it ("clashes for control of X") nor of events
+    (
+        "territorial",
+        "control controls controlled controlling",
+        r"(?<!\bfor )(?<!\bfor the )\bcontrol(?:s|led|ling)?\b(?!\s+(?:of\s+|over\s+)?the\s+situation\b)",
+    ),
+    # troops entering a place; not a missile entering a ship
+    (
+        "territorial",
+        "entered entering",
+        r"(?<!missile )(?<!missiles )(?<!rocket )(?<!rockets )(?<!shell )(?<!shells )(?<!projectile )"
+        r"(?<!projectiles )(?<!bullets )(?<!shrapnel )\benter(?:ed|ing)\b",
+    ),
     ("territorial", "advance", r"\badvance into\b"),
     # "pushed back a rebel assault" repels an attack; "pushed back the enemy" gains ground
     ("territorial", "pushed", r"\bpushed (?:back|into|out)\b(?!(?:\s+\w+){0,3}?\s+(?:assaults?|attacks?|offensives?))"),
@@ -367,11 +402,34 @@ TYPE_PHRASES = (
         "attack",
         "missile missiles rocket rockets drone drones bomb bombs",
         r"\b(?:missiles?|rockets?)\s+(?:(?:were|was|had been|have been|being)\s+)?(?:attacks?|strikes?|fire|"
-        r"barrages?|hit|hits|struck|landed|launched|fired)\b|\b(?:fired|launched|hit by|struck by)\s+"
+        r"barrages?|hit|hits|hitting|struck|striking|landed|launched|fired|entered|pierced|penetrated)\b|"
+        r"\b(?:fired|launched|hit by|struck by)\s+"
         r"(?:\w+[\s-]+){0,3}?(?:missiles?|rockets?)\b|\b(?:hit|struck|damaged|targeted|attacked)\b(?:\s+\S+){0,4}?\s+"
         r"with\s+(?:\S+\s+){0,4}?(?:missiles?|rockets?|drones?|bombs?)\b",
     ),
-    ("attack", "fire", r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank) fire\b"),
+    (
+        "attack",
+        "fire",
+        r"\b(?:under|artillery|rocket|heavy|sniper|mortar|tank|opened|opening) fire\b|\bexchanges? of fire\b",
+    ),
+    # civilians fleeing are displaced; forces fleeing give up ground
+    (
+        "casualties",
+        "fled flee fleeing",
+        r"\b(?:civilians|residents|people|families|villagers|inhabitants|thousands|hundreds)\b(?:\s+\w+){0,3}?\s+"
+        r"(?:had\s+|have\s+)?(?:fled|flee|fleeing)\b",
+    ),
+    # "a battle", "battles near X" report fighting; "the battle" names the one the
+    # text is about ("the battle for X is far from over", "the defining battle"),
+    # unless it goes on ("the battle for X raged overnight")
+    (
+        "attack",
+        "battle",
+        r"(?<!\bthe )(?<!\bthis )(?<!\bthat )(?<!\bdefining )\bbattle\b|\bbattle\s+(?:for\s+\S+\s+)?"
+        r"(?:continued|continues|raged|rages|resumed|intensified|flared|(?:was|is)\s+(?:underway|raging|ongoing))\b",
+    ),
+    # "fighting near X"; not the war so far ("drained by two years of fighting")
+    ("attack", "fighting", r"(?<!years of )(?<!months of )(?<!weeks of )\bfighting\b"),
     ("attack", "targeting", r"\btargeting\b(?!\s+(?:information|data|intelligence))"),
     # weapons used on someone: "cluster munitions against civilians", "used heavy weapons"
     (
@@ -386,7 +444,7 @@ TYPE_PHRASES = (
     (
         "territorial",
         "preventing prevented prevent blocking cut cutting",
-        r"\b(?:prevent\w*|block\w*|cut|cutting)\b(?:\s+\w+){0,4}?\s+(?:reinforcements|supply|supplies|routes?|roads?)\b",
+        r"\b(?:prevent\w*|block\w*|cut|cutting)\b(?:\s+\w+){0,6}?\s+(?:reinforcements|supply|supplies|routes?|roads?)\b",
     ),
     (
         "territorial",
@@ -395,23 +453,52 @@ TYPE_PHRASES = (
         r"(?:city|town|village|area)\b",
     ),
     ("territorial", "restored restore restoring", r"\brestor\w*\s+(?:\w+\s+){0,2}?\W?(?:stability|control|order)\b"),
-    ("ceasefire", "pause", r"\bhumanitarian pause\b"),
-    (
-        "ceasefire",
-        "halt halted halting suspension suspended",
-        r"\b(?:halt(?:ed|ing)?|suspen(?:sion|ded))\s+(?:(?:of|to|in|its|their|all)\s+)*(?:\w+\s+)?(?:operations|"
-        r"fighting|hostilities|strikes|attacks|offensives?|shelling|fire|bombing|military action)\b",
-    ),
     ("ceasefire", "war", r"\bend(?:ing)? (?:to )?the war\b"),
     ("ceasefire", "peace", r"\bpeace (?:deal|agreement|accord)\b"),
-    ("ceasefire", "cessation", r"\bcessation of hostilities\b"),
     ("diplomatic", "law", r"\b(?:international|humanitarian) law\b"),
     ("diplomatic", "convention conventions", r"\bconventions?\b"),
     ("diplomatic", "right", r"\bright to\b"),
     ("diplomatic", "crime crimes genocide", r"\bwar crimes?\b|\bgenocide\b"),
     ("diplomatic", "settlement", r"\b(?:peace|political|peaceful) settlement\b"),
     ("diplomatic", "call called calls", r"\bcall(?:ed|s)? for\b"),
+    # support given; not "support units", which are troops
+    (
+        "diplomatic",
+        "support",
+        r"\bsupport\b(?!\s+(?:units?|troops|vehicles?|ships?|vessels?|staff|personnel|battalions?|companies|company|"
+        r"weapons?|aircraft|helicopters?))",
+    ),
+    ("diplomatic", "war", r"\b(?:grounds?|reason|pretext|justification|cause)\s+for\s+(?:a\s+)?war\b|\bact of war\b"),
+    (
+        "diplomatic",
+        "security",
+        r"\bsecurity\s+(?:council|guarantees?|assurances|cooperation|zone|pact|arrangements?)\b",
+    ),
+    # an observer or diplomatic mission, not a ship's or a unit's
+    (
+        "diplomatic",
+        "mission missions",
+        r"\b(?:(?-i:[A-Z])\w*|observer|monitoring|peacekeeping|diplomatic|fact-finding|mediation)\s+missions?\b",
+    ),
+    # a third party's help to a belligerent: intelligence, arms, aid given
+    (
+        "diplomatic",
+        "gave give gives given giving provided provide provides providing provision supplied supply supplying",
+        r"\b(?:gave|giv\w*|provi\w+|suppl(?:ied|y|ying))\b(?:\s+\S+){0,4}?\s+\W?(?:intelligence|weapons|arms|"
+        r"aid|ammunition)\b",
+    ),
 )
+# A halt of fighting, whatever is halted: "a halt to attacks on X" is a
+# ceasefire, not an attack; "announced a unilateral halt" too.
+_HALT_QUALITIES = r"(?:unilateral|temporary|immediate|complete|humanitarian)\s+"
+HALTS = re.compile(
+    rf"\b(?:{_HALT_QUALITIES})?(?:halt(?:s|ed|ing)?|suspen(?:sion|ded|ding)|cessation|pause[sd]?)\s+"
+    r"(?:(?:of|to|in|on|its|their|all|the)\s+)*(?:\w+\s+)?(?:operations|fighting|hostilities|strikes|attacks|"
+    r"offensives?|shelling|fire|bombing|military action|combat|bombardment)\b|"
+    rf"\b{_HALT_QUALITIES}(?:halt|pause|suspension)\b",
+    re.IGNORECASE,
+)
+HALT_WORDS = ("halt", "suspen", "cessation", "pause")
 # Words that may open a clause about intentions (see MODAL_CLAUSE).
 MODAL_WORDS = frozenset(
     words(

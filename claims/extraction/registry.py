@@ -20,6 +20,7 @@ _LEADING = frozenset({"the", "a", "an", "both"})
 # Shortest single-word alias usable as a stem for demonyms (Iran -> Iranian).
 _MIN_STEM = 4
 _MAX_SUFFIX = 4
+_MILITARY_NAMES = frozenset({"army", "military", "forces", "armed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Registry:
             for alias in (actor.name, *actor.aliases):
                 self._add_alias(actor, alias)
         self.max_len = max((len(key) for key in self._index), default=1)
+        self._tails = _alias_tails(self._index)
         self._person_keys = frozenset(key for actor in self.actors for key in _person_keys(actor))
 
     @classmethod
@@ -103,6 +105,13 @@ class Registry:
             if start >= 0 and text[start:end].lower() == alias:
                 return start
         return None
+
+    def tail_actor(self, text: str) -> Actor | None:
+        """The one actor with an alias that ends in `text`'s words, two or more:
+        "defense official" of "a senior U.S. defense official" when a mention
+        lost its first words."""
+        key = key_tokens(text)
+        return self._tails.get(key) if len(key) >= 2 else None
 
     def find_all(self, tokens: Sequence[str]) -> list[tuple[int, int, Actor]]:
         """Non-overlapping alias occurrences in `tokens`, longest first, in order."""
@@ -181,6 +190,26 @@ class Registry:
             if any(w in actor.name.lower() for w in ("authorities", "government")):
                 return actor
         return members[0] if members else None
+
+    def military(self, side: str) -> Actor | None:
+        """The side's armed forces: its first actor named as an army, a military
+        or forces, for an officer or a soldier the registry does not list."""
+        for actor in self.actors:
+            if actor.side == side and not _MILITARY_NAMES.isdisjoint(self.name_words(actor)[0]):
+                return actor
+        return None
+
+
+def _alias_tails(index: dict[tuple[str, ...], Actor]) -> dict[tuple[str, ...], Actor]:
+    """The last two or more words of each alias, for the tails that only one
+    actor's aliases end in."""
+    tails: dict[tuple[str, ...], Actor | None] = {}
+    for key, actor in index.items():
+        for start in range(1, len(key) - 1):
+            tail = key[start:]
+            if tails.setdefault(tail, actor) is not actor:
+                tails[tail] = None  # two actors end so: the tail names neither
+    return {tail: actor for tail, actor in tails.items() if actor is not None and tail not in index}
 
 
 def _person_keys(actor: Actor) -> list[tuple[str, ...]]:
