@@ -264,3 +264,15 @@ def test_a_claim_on_a_page_reads_as_its_own_detail_does(api, users, claim):
         assert page[claim.pk]["locations"] == ["Tartar", "Bərdə"]
         assert page[answer.pk]["claimant"] is None
         assert ("evidence" in page[claim.pk]) == (role == "analyst")
+
+
+@pytest.mark.postgres
+def test_the_token_check_and_a_page_s_rows_are_planned_once_per_connection(api, claim):
+    client = api["api_client"]
+    for _ in range(3):
+        assert client.get("/api/v1/claims/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    runs = {("token" if "token_key" in sql else "rows" if "ANY(CAST" in sql else "other"): n for sql, n in prepared}
+    assert runs == {"token": 3, "rows": 3}  # Django's own queries are never prepared
