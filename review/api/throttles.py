@@ -27,7 +27,7 @@ class TokenRateThrottle(SimpleRateThrottle):
     increment: one small value per token whatever the rate, shared by every
     process using the same cache (CACHE_URL). A fixed window lets a client
     use one window's budget at its end and the next one's at the start of the
-    next; that burst is the price of one counter per request.
+    next; that burst is the price of a single counter.
 
     When the cache (Redis) does not answer, requests are let through and a
     warning is logged: an outage of the cache lifts the rate limit for its
