@@ -7,6 +7,8 @@ Everything is found through the environment, with local defaults:
   (default claimdesk_bench_*), and never touch any other database.
 - BENCH_REDIS_URL: the broker for worker benchmarks (default redis://127.0.0.1:6379/14);
   that Redis database is flushed before use.
+- BENCH_CACHE_URL: the cache every claimdesk process of a benchmark shares, as in production
+  (CACHE_URL; the API throttle's counters), default redis://127.0.0.1:6379/11.
 
 Every process started here has a timeout and is stopped when its block ends.
 """
@@ -41,6 +43,10 @@ def postgres_server() -> str:
 
 def redis_url() -> str:
     return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def cache_url() -> str:
+    return os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11")
 
 
 def prefix() -> str:
@@ -180,6 +186,7 @@ def django_env(database: str, broker: str | None = None, **extra: str) -> dict[s
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
+        "CACHE_URL": cache_url(),
         "PYTHONUNBUFFERED": "1",
         **extra,
     }

@@ -144,6 +144,26 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
+# The cache holds the API's throttle counters (review.api.throttles) and the
+# workspace dashboard's figures. Web processes must share it, or each one gives
+# a token a budget of its own: CACHE_URL (redis://host:6379/1, a database of
+# its own beside the broker's) selects Redis. Unset, every process has its own
+# memory cache, which is enough for one process (runserver, the embedded default).
+# Short timeouts: a cache that stops answering costs a request about a second
+# (the throttle then lets requests through, logging a warning).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # The API (/api/v1/, review.api): knox tokens for clients, the session for the
 # browsable API; every view needs a signed-in user unless it says otherwise
 # (the schema and its docs). Requests are throttled per token (per user for
