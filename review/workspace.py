@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+import redis
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -277,11 +278,24 @@ def dashboard_figures(user) -> dict:
     if age is not None and age < SNAPSHOT_MAX_AGE:
         return snapshot[0]
     key = f"review:dashboard:{scope}"
-    figures = cache.get(key)
+    figures = _cache("get", key)
     if figures is None:
         figures = _figures(allowed)
-        cache.set(key, figures, DASHBOARD_TTL)
+        _cache("set", key, figures, DASHBOARD_TTL)
     return figures
+
+
+def _cache(method: str, *args, default=None):
+    """A call on the shared cache; while the cache (Redis, CACHE_URL) is down, `default` and a warning.
+
+    The dashboard only saves work with the cache: without it the page computes
+    its figures and queues no refresh, and still answers.
+    """
+    try:
+        return getattr(cache, method)(*args)
+    except redis.RedisError as exc:
+        logger.warning("The cache does not answer, the dashboard works without it: %s", exc)
+        return default
 
 
 def _queue_refresh() -> None:
@@ -293,12 +307,12 @@ def _queue_refresh() -> None:
     from config.celery import app
     from review.tasks import refresh_dashboard
 
-    if app.conf.task_always_eager or not cache.add("review:dashboard:queued", True, DASHBOARD_REFRESH.seconds):
-        return
+    if app.conf.task_always_eager or not _cache("add", "review:dashboard:queued", True, DASHBOARD_REFRESH.seconds):
+        return  # in-process tasks; or asked already (or the cache is down: no flood of refreshes)
     try:
         refresh_dashboard.delay()
     except Exception as exc:  # noqa: BLE001 - the page still answers; the next view asks again
-        cache.delete("review:dashboard:queued")
+        _cache("delete", "review:dashboard:queued")
         logger.warning("Cannot queue the dashboard's refresh: %s", exc)
 
 

@@ -1,6 +1,7 @@
 """The review workspace's pages: what they show, who may use them, what they write, how many queries."""
 
 import datetime
+import logging
 import re
 
 import pytest
@@ -345,6 +346,26 @@ def test_workspace_document_page_lists_claims_in_text_order_paginated(client, co
     second = client.get(reverse("review:document", args=[document.pk]), {"page": 2})
     assert [c.pk for c in second.context["page"]] == [c.pk for c in reversed(claims)][50:]
     assert f'id="claim-{claims[0].pk}"' in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_workspace_dashboard_answers_while_the_shared_cache_is_down(client, conflict, analyst, settings, caplog):
+    from bench.stack import free_port
+
+    ClaimFactory(document=DocumentFactory(conflict=conflict))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="review.workspace"):
+        page = _login(client, analyst).get(reverse("review:home"))
+
+    assert page.status_code == 200
+    assert page.context["figures"]["by_state"]["unreviewed"] == 1
+    assert any(record.getMessage().startswith("The cache does not answer") for record in caplog.records)
 
 
 @pytest.mark.django_db
