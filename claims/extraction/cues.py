@@ -132,6 +132,9 @@ _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"}
 # Words between a subject and its verb: "has also", "was later".
 _BEFORE_VERB = ADVERBS | AUXILIARIES
 _MAX_SUBJECT = 12
+# Prepositions that open a phrase after a source's head ("an activist inside the city").
+_POST_MODIFIER_OPENERS = frozenset(words("in inside from within at near outside on"))
+_MAX_POST_MODIFIER = 8
 _SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
 _NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
 _DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "evening", "afternoon", "night"})
@@ -450,7 +453,7 @@ def _left_source(tokens, i, j, participle):
     if word in PRONOUNS and word != "who":
         return (j, j), False
     if word != ")" and not np_word(tokens[j]):
-        reduced = _reduced_relative(tokens, j) if not participle else None
+        reduced = _reduced_relative(tokens, j) or _post_modified(tokens, j) if not participle else None
         return (reduced, False) if reduced is not None else (None, participle)
     found = _np(tokens, j)
     if participle and (found is None or _next(tokens, found[0], -1) not in ("with", "without")):
@@ -471,6 +474,21 @@ def _reduced_relative(tokens: list[Token], j: int) -> tuple[int, int] | None:
             and tokens[k - 1][LOWER] in SOURCE_WORDS
             and _next(tokens, k, 1) in _PARTICIPLE_LINKS
         ):
+            return _np(tokens, k - 1)
+    return None
+
+
+def _post_modified(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """'an activist inside the city said', 'a spokesman from within the town
+    claimed', 'another activist at the end of the day confirmed': a source
+    word, then a phrase of place or time that the walk left over lower-case
+    words cannot cross. Only lower-case words and names may come between, so
+    a clause ("rebels shelled the town and officials said") never does."""
+    for k in range(j - 1, max(0, j - _MAX_POST_MODIFIER), -1):
+        token = tokens[k]
+        if not is_word(token) or token[LOWER] in CLAUSE_WORDS or token[LOWER] in AUXILIARIES:
+            return None
+        if token[LOWER] in _POST_MODIFIER_OPENERS and tokens[k - 1][LOWER] in SOURCE_WORDS:
             return _np(tokens, k - 1)
     return None
 

@@ -44,6 +44,11 @@ _NAME = re.compile(r"[A-Z][\w'\u2019-]+")
 _NEGATION = re.compile(
     r"(?:none|no|neither|nobody|nothing)\b|there\s+(?:was|were|had been|have been|is|are)\s+no\b", re.IGNORECASE
 )
+# A claim that corrects a figure: "the number was far fewer than 1,000" after
+# "over 1,000 fighters moved in". It denies only a claim that gave that figure.
+_LOWER_FIGURE = re.compile(
+    r"\b(?:fewer|less|lower|smaller)\s+than\s+(?:the\s+)?(\d[\d,.]*\d|\d)(?!\s*%)", re.IGNORECASE
+)
 _EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
 # Types one event may be told as: "the airport was shelled" denies "the airbase was destroyed".
 _STRIKE_TYPES = frozenset({"attack", "materiel", "casualties"})
@@ -88,6 +93,10 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
     if claim.stance == "assert":
         if _NEGATION.match(claim.content):
             _contradict(claims, n, registry)
+        else:
+            figure = _LOWER_FIGURE.search(claim.content)
+            if figure is not None:
+                _contradict(claims, n, registry, figure.group(1))
         return
     target = _target(claims, n, registry)
     if target is not None and not claim.anaphoric:
@@ -102,9 +111,11 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
     claim.type_confidence = round(0.9 * target.type_confidence, 3)
 
 
-def _contradict(claims: list[Answer], n: int, registry: Registry) -> None:
+def _contradict(claims: list[Answer], n: int, registry: Registry, figure: str | None = None) -> None:
     """'B's navy said none of its ships were in the area', right after 'A said
-    it intercepted a submarine': a denial of A's claim, with no denial verb."""
+    it intercepted a submarine': a denial of A's claim, with no denial verb.
+    With a `figure` ("far fewer than 1,000"), the claim denied is the one that
+    gave that figure, whichever side it came from."""
     claim = claims[n]
     words = _words(claim, registry)
     for other in reversed(claims[max(0, n - WINDOW) : n]):
@@ -112,9 +123,13 @@ def _contradict(claims: list[Answer], n: int, registry: Registry) -> None:
             return
         if other.stance != "assert" or other.name == claim.name:
             continue
-        if other.side == claim.side and "third_party" not in (claim.side, other.side):
+        if figure is not None:
+            opposed = re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,.]*\d)", other.content) is not None
+        elif other.side == claim.side and "third_party" not in (claim.side, other.side):
             continue
-        if words & _words(other, registry):
+        else:
+            opposed = bool(words & _words(other, registry))
+        if opposed:
             claim.stance, claim.responds_to = "deny", other.index
             claim.claim_type = other.claim_type
             claim.type_confidence = round(0.9 * other.type_confidence, 3)
