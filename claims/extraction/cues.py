@@ -106,6 +106,7 @@ _BRIDGE_WORDS = frozenset(
         """
     )
 )
+_NOT_BRIDGE_NOUNS = frozenset(words("and or but not no also then said says"))
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "'", "\u2019"})
 _CONTENT_OPENERS = frozenset({"that", "it", "they", "he", "she", "we", ":", "\u2014", '"', "\u201c"})
 _BOUNDARIES = frozenset({".", ",", ";", "!", "?"})
@@ -632,15 +633,32 @@ def _that_ahead(tokens: list[Token], k: int, stem: str) -> int | None:
     """'claimed via Twitter at 08:03 that', 'wrote on his Facebook page that'."""
     if _next(tokens, k, 0) == "that":
         return k
+    if stem == "tell":
+        told = _past_addressee(tokens, k, stem)  # "told the journalist that"
+        if told > k and _next(tokens, told, 0) == "that":
+            return told
     if k >= len(tokens) or (tokens[k][LOWER] not in _THAT_BRIDGE and stem != "tell"):
         return None
+    plain = 0  # lower-case words of the phrase: "in the aftermath that"
     for m in range(k + 1, min(len(tokens), k + 8)):
         token = tokens[m]
         if token[LOWER] == "that":
             return m
-        if not (capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS):
+        if capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS:
+            continue
+        plain += 1
+        if plain > 1 or not _plain_noun(token):
             return None
     return None
+
+
+def _plain_noun(token: Token) -> bool:
+    """A lower-case word that can end a short phrase after a cue ("in the
+    aftermath"), not a verb or function word that would start a clause."""
+    lower = token[LOWER]
+    if not lower.isalpha() or lower in AUXILIARIES or lower in CLAUSE_WORDS or lower in _NOT_BRIDGE_NOUNS:
+        return False
+    return not lower.endswith(("ed", "ing", "ly"))
 
 
 def _passive(tokens: list[Token], i: int, j: int, stance: str):

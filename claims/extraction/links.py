@@ -52,8 +52,11 @@ _LOWER_FIGURE = re.compile(
 _EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
 # Types one event may be told as: "the airport was shelled" denies "the airbase was destroyed".
 _STRIKE_TYPES = frozenset({"attack", "materiel", "casualties"})
-# How far back such a claim looks for the one it negates.
+# How far back such a claim looks for the one it negates: the claims of the
+# last two sentences that hold any, up to five sentences back (narrative in
+# between, "There is no evidence of it.", does not end the exchange).
 _CONTRADICTION_SENTENCES = 2
+_CONTRADICTION_REACH = 5
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
 _HINT = re.compile(
     r"([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*?)(?:'s|\u2019s)?\s+(?:statements?|claims?|reports?|"
@@ -106,6 +109,7 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
     if target is None:
         _own_type(claim)
         return
+    target = _first_sharing(claims, target)
     claim.responds_to = target.index
     claim.claim_type = target.claim_type
     claim.type_confidence = round(0.9 * target.type_confidence, 3)
@@ -118,8 +122,11 @@ def _contradict(claims: list[Answer], n: int, registry: Registry, figure: str | 
     gave that figure, whichever side it came from."""
     claim = claims[n]
     words = _words(claim, registry)
+    seen: set[int] = set()
     for other in reversed(claims[max(0, n - WINDOW) : n]):
-        if claim.sentence - other.sentence > _CONTRADICTION_SENTENCES:
+        if other.sentence != claim.sentence:
+            seen.add(other.sentence)
+        if len(seen) > _CONTRADICTION_SENTENCES or claim.sentence - other.sentence > _CONTRADICTION_REACH:
             return
         if other.stance != "assert" or other.name == claim.name:
             continue
@@ -127,13 +134,27 @@ def _contradict(claims: list[Answer], n: int, registry: Registry, figure: str | 
             opposed = re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,.]*\d)", other.content) is not None
         elif other.side == claim.side and "third_party" not in (claim.side, other.side):
             continue
+        elif claim.sentence - other.sentence > _CONTRADICTION_SENTENCES:
+            # Further back, a shared name ("al-Qusayr") is not enough: the two
+            # must share a word of what happened ("nuclear").
+            opposed = bool(_plain_stems(claim.content) & _plain_stems(other.content))
         else:
             opposed = bool(words & _words(other, registry))
         if opposed:
+            other = _first_sharing(claims, other)
             claim.stance, claim.responds_to = "deny", other.index
             claim.claim_type = other.claim_type
             claim.type_confidence = round(0.9 * other.type_confidence, 3)
             return
+
+
+def _first_sharing(claims: list[Answer], target: Answer) -> Answer:
+    """The first of the claims that several sources share ("A and B wrote
+    that X"): an answer to X answers that one."""
+    for other in claims:
+        if other.sentence == target.sentence and other.content == target.content and other.stance == target.stance:
+            return other
+    return target
 
 
 def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
@@ -214,7 +235,9 @@ def _best_match(claim: Answer, candidates: list[Answer], registry: Registry) -> 
             overlap = len(words & _words(candidate, registry))
             same_type = own_type == candidate.claim_type and own_type != "other"
             score = overlap + (1.5 if same_type else 0.0)
-            if score > best_score:
+            # Type alone ties an answer to the other side's claim only: rebels
+            # "confirming" a siege answer no rebel report of losses.
+            if score > best_score and (overlap or candidate.side != claim.side):
                 best, best_score, best_overlap = candidate, score, overlap
             if overlap > most_overlap:
                 most, most_overlap = candidate, overlap
@@ -236,6 +259,11 @@ def _words(claim: Answer, registry: Registry) -> frozenset[str]:
     if claim.words is None:
         claim.words = _stems(claim.content, registry)
     return claim.words
+
+
+def _plain_stems(text: str) -> frozenset[str]:
+    """Five-letter stems of the lower-case content words only."""
+    return frozenset(w[:5] for w in _WORD.findall(text) if w.islower() and w not in _STOP)
 
 
 def _stems(text: str, registry: Registry) -> frozenset[str]:
