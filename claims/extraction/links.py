@@ -19,6 +19,8 @@ from .registry import Registry
 # nothing before claims[n - WINDOW].
 WINDOW = 30
 _MAX_SENTENCES = 10
+# Words an answer must share with a claim further back than that to answer it.
+_RESTATED_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
     words(
@@ -102,10 +104,6 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
                 _contradict(claims, n, registry, figure.group(1))
         return
     target = _target(claims, n, registry)
-    if target is not None and not claim.anaphoric:
-        own, _ = classify(claim.content)
-        if own in _EVENT_TYPES and own != target.claim_type and not {own, target.claim_type} <= _STRIKE_TYPES:
-            target = None  # "confirming that one sailor was killed" answers no claim about ground held
     if target is None:
         _own_type(claim)
         return
@@ -166,11 +164,34 @@ def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
     hinted = _hinted(claim, recent, registry)
     if hinted is not None:
         candidates = hinted
-    if not candidates:
-        return None
     if claim.anaphoric:
-        return _nearest(claim, candidates, registry)
-    return _best_match(claim, candidates, registry)
+        return _nearest(claim, candidates, registry) if candidates else None
+    own, _ = classify(claim.content)
+    found = _best_match(claim, candidates, registry) if candidates else None
+    if found is None or not _same_event(own, found):
+        found = _restated(claim, recent, registry) if hinted is None else None
+    return found if found is not None and _same_event(own, found) else None
+
+
+def _same_event(own_type: str, target: Answer) -> bool:
+    """'confirming that one sailor was killed' answers no claim about ground held."""
+    if own_type not in _EVENT_TYPES or own_type == target.claim_type:
+        return True
+    return {own_type, target.claim_type} <= _STRIKE_TYPES
+
+
+def _restated(claim: Answer, recent: list[Answer], registry: Registry) -> Answer | None:
+    """'once again reaffirmed that government forces had captured the
+    municipality building and the city center', a day after the army's claim
+    of the centre and its municipality building: an answer with nothing to
+    answer nearby answers an older claim that it all but restates."""
+    words = _words(claim, registry)
+    best, best_overlap = None, _RESTATED_WORDS - 1
+    for candidate in reversed(recent):
+        overlap = len(words & _words(candidate, registry))
+        if overlap > best_overlap:
+            best, best_overlap = candidate, overlap
+    return best
 
 
 def _eligible(claim: Answer, other: Answer) -> bool:
