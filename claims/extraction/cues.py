@@ -454,8 +454,11 @@ def _left_source(tokens, i, j, participle):
     if word in PRONOUNS and word != "who":
         return (j, j), False
     if word != ")" and not np_word(tokens[j]):
-        reduced = _reduced_relative(tokens, j) or _post_modified(tokens, j) if not participle else None
-        return (reduced, False) if reduced is not None else (None, participle)
+        if participle:
+            subject = _with_subject(tokens, j)
+            return (subject, False) if subject is not None else (None, True)
+        reduced = _reduced_relative(tokens, j) or _post_modified(tokens, j)
+        return (reduced, False) if reduced is not None else (None, False)
     found = _np(tokens, j)
     if participle and (found is None or _next(tokens, found[0], -1) not in ("with", "without")):
         return None, True  # "criticized X saying": X is the object, not the speaker
@@ -476,6 +479,18 @@ def _reduced_relative(tokens: list[Token], j: int) -> tuple[int, int] | None:
             and _next(tokens, k, 1) in _PARTICIPLE_LINKS
         ):
             return _np(tokens, k - 1)
+    return None
+
+
+def _with_subject(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """'denied this with an FSA major claiming ...': the participle has a
+    subject of its own, which a name walk stops short of at a lower-case head."""
+    for k in range(j - 1, max(-1, j - _MAX_POST_MODIFIER), -1):
+        token = tokens[k]
+        if token[LOWER] in ("with", "without"):
+            return (k + 1, j) if has_content_word(tokens, k + 1, j + 1) else None
+        if not is_word(token) or token[LOWER] in CLAUSE_WORDS or token[LOWER] in AUXILIARIES:
+            return None
     return None
 
 

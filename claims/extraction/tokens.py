@@ -175,7 +175,8 @@ def _modified_from(tokens: list[Token], i: int, j: int) -> int | None:
 
 def _modifier(token: Token) -> bool:
     lower = token[LOWER]
-    if not lower.isalpha() or token[TEXT][0] != lower[0] or lower in _NOT_MODIFIERS:
+    # Hyphenated modifiers too: "pro-government sources", "so-called officials".
+    if not lower.replace("-", "").isalpha() or token[TEXT][0] != lower[0] or lower in _NOT_MODIFIERS:
         return False
     return not lower.endswith(("ing", "ly"))
 
