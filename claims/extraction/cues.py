@@ -136,6 +136,7 @@ _MAX_SUBJECT = 12
 # Prepositions that open a phrase after a source's head ("an activist inside the city").
 _POST_MODIFIER_OPENERS = frozenset(words("in inside from within at near outside on"))
 _MAX_POST_MODIFIER = 8
+_RELATIVES = frozenset(words("which where whom"))
 _SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
 _NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
 _DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "evening", "afternoon", "night"})
@@ -213,6 +214,8 @@ def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, pa
         return None  # "the claim", "its statements": a noun, not a cue
     if following == "of" and stem not in ACCUSE_STEMS and stem != "warn":
         return None  # "reports of", "claims of"; but "warned of a massacre if ..."
+    if following == "by" and stance == ASSERT and _next(tokens, i, -1) == "as" and _next(tokens, i, -2) == ",":
+        return _as_reported_by(sentence, tokens, i)
     if following == "by" and stance != ASSERT:
         return _agents(tokens, i, stance)
     if passive and following == "by" and stance == ASSERT:
@@ -701,6 +704,34 @@ def _reported_by(sentence: str, tokens: list[Token], i: int, j: int) -> Attribut
     attribution.stem, attribution.has_that = "report", True
     begin = _clause_begin(sentence, tokens, j + 1)
     return attribution if _clause_content(sentence, attribution, begin, tokens[j + 1][START], False) else None
+
+
+def _as_reported_by(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'The strike hit the depot, as stated by the mayor': the clause before
+    the comma is the claim; after a relative pronoun ("..., into which forces
+    were squeezing fighters, as stated by an officer"), just the relative clause."""
+    first = i + 2
+    stop = walk_source_right(tokens, first, len(tokens))
+    if stop <= first or not has_content_word(tokens, first, stop):
+        return None
+    attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
+    attribution.stem, attribution.has_that = "report", True
+    comma = i - 2
+    begin = _relative_clause_begin(sentence, tokens, comma)
+    if begin is None:
+        begin = _clause_begin(sentence, tokens, comma)
+    return attribution if _clause_content(sentence, attribution, begin, tokens[comma][START], False) else None
+
+
+def _relative_clause_begin(sentence: str, tokens: list[Token], comma: int) -> int | None:
+    """Start of ", which ..." or ", into which ..." right before tokens[comma]."""
+    for k in range(comma - 1, 0, -1):
+        if tokens[k][TEXT] in (",", ";", ":"):
+            after = k + 1
+            if _next(tokens, after, 0) in _RELATIVES or _next(tokens, after, 1) in _RELATIVES:
+                return skip_space(sentence, tokens[k][END])
+            return None
+    return None
 
 
 def _anaphoric_subject(tokens: list[Token], j: int) -> bool:
