@@ -804,6 +804,8 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
             return None
     if comma is not None:
         after = comma + 1
+        if _next(tokens, after, 0) == "that":
+            after += 1  # "It was reported, according to X, that ..."
         attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
     return None

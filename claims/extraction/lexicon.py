@@ -155,7 +155,7 @@ SOURCE_WORDS = frozenset(
         army military forces force units unit president presidents prime leader leaders
         leadership office command commander commanders general staff agency agencies
         media outlet outlets service services director head chief deputy observers
-        observer experts expert mission monitors witnesses witness eyewitnesses eyewitness
+        observer experts expert mission monitors monitor witnesses witness eyewitnesses eyewitness
         residents police parties party side sides group groups council committee
         statement spokesmen officers officer representative representatives envoy
         ambassador embassy administration senior unofficial international third local
