@@ -218,7 +218,8 @@ def walk_source_right(tokens: list[Token], i: int, limit: int) -> int:
             lower = tokens[k][LOWER]
             if lower in SOURCE_WORDS and k > begin:
                 break
-            if not _modifier(tokens[k]) or lower in PREPOSITION_WORDS:
+            # Names among the modifiers too: "independent Russian online newspaper".
+            if not (_modifier(tokens[k]) or is_name_word(tokens[k])) or lower in PREPOSITION_WORDS:
                 return j
         else:
             return j

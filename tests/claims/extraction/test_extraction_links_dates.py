@@ -86,10 +86,19 @@ def test_attribution_after_the_proposition_with_as_stated_by(registry):
     ]
 
 
-def test_according_to_sources_with_a_hyphenated_modifier_and_that(registry):
-    text = "It was also reported, according to pro-government sources, that the army was advancing on Tarnow."
-    assert rows(text, registry, "quote", "claimant_mention", "side") == [
-        ("the army was advancing on Tarnow", "pro-government sources", "third_party"),
+def test_according_to_a_source_behind_modifiers_and_names(registry):
+    text = (
+        "It was also reported, according to pro-government sources, that the army was advancing on Tarnow. "
+        "According to independent Bordurian online newspaper Weekly Courier, ten soldiers were killed in Kolno."
+    )
+    assert rows(text, registry, "quote", "claimant_mention", "claimant", "side") == [
+        ("the army was advancing on Tarnow", "pro-government sources", "Pro-government sources", "third_party"),
+        (
+            "ten soldiers were killed in Kolno",
+            "independent Bordurian online newspaper Weekly Courier",
+            "Weekly Courier",
+            "third_party",
+        ),
     ]
 
 
