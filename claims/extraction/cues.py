@@ -56,6 +56,8 @@ from .tokens import (
 )
 
 ASSERT, DENY, CONFIRM = "assert", "deny", "confirm"
+# The kind of a negated cue ("did not report"): it bounds the content before it and claims nothing.
+NEGATED = "negated"
 
 
 def _forms() -> dict[str, tuple[str, str, bool]]:
@@ -90,7 +92,7 @@ _THAT_BRIDGE = frozenset(
     words(
         """
         via on in at to through during from after before over by earlier later today
-        yesterday again officially publicly repeatedly reporters journalists
+        yesterday again officially publicly repeatedly reporters journalists soon shortly
         """
     )
 )
@@ -146,7 +148,7 @@ _DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "e
 # afterwards, since keyword arguments to a class call go through a dict.
 @dataclass(slots=True)
 class Attribution:
-    kind: str  # verb | according | agent | opponent | context
+    kind: str  # verb | according | agent | opponent | context | negated
     stance: str
     cue: int  # token index of the cue word
     source: tuple[int, int] | None = None  # char span of the mention
@@ -205,8 +207,19 @@ def _next(tokens: list[Token], i: int, step: int) -> str:
 def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     if stem == "consider" and _dismisses(tokens, i + 1):
         stance = DENY  # "considered this unlikely"
-    if stance == CONFIRM and _negated(tokens, i):
+    if stance == DENY or not _negated(tokens, i):
+        return _verb_shape(sentence, tokens, i, stem, stance, participle)
+    if stance == CONFIRM:
         return None  # "did not confirm the death", "which was not confirmed": no confirmation
+    # "said that the crew was rescued, and did not report any casualties": no
+    # claim of casualties, but the cue still ends the content before it.
+    found = _verb_shape(sentence, tokens, i, stem, stance, participle)
+    if isinstance(found, Attribution):
+        found.kind = NEGATED
+    return found if isinstance(found, Attribution) else None
+
+
+def _verb_shape(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     j, passive = _skip_auxiliaries(tokens, i - 1)
     j = _skip_dated(tokens, j)
     following = _next(tokens, i, 1)
@@ -658,24 +671,29 @@ def _that_ahead(tokens: list[Token], k: int, stem: str) -> int | None:
     if k >= len(tokens) or (tokens[k][LOWER] not in _THAT_BRIDGE and stem != "tell"):
         return None
     plain = 0  # lower-case words of the phrase: "in the aftermath that"
-    for m in range(k + 1, min(len(tokens), k + 8)):
+    for m in range(k + 1, min(len(tokens), k + 10)):
         token = tokens[m]
         if token[LOWER] == "that":
             return m
         if capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS:
             continue
+        if token[LOWER] in _THAT_BRIDGE:
+            continue  # "said soon after the sinking that"
         plain += 1
-        if plain > 1 or not _plain_noun(token):
+        if plain > 1 or not _plain_noun(tokens, m):
             return None
     return None
 
 
-def _plain_noun(token: Token) -> bool:
+def _plain_noun(tokens: list[Token], m: int) -> bool:
     """A lower-case word that can end a short phrase after a cue ("in the
-    aftermath"), not a verb or function word that would start a clause."""
-    lower = token[LOWER]
+    aftermath", "soon after the sinking"), not a verb or function word that
+    would start a clause."""
+    lower = tokens[m][LOWER]
     if not lower.isalpha() or lower in AUXILIARIES or lower in CLAUSE_WORDS or lower in _NOT_BRIDGE_NOUNS:
         return False
+    if _next(tokens, m, -1) in _NOUN_MARKERS:
+        return not lower.endswith("ly")  # "the sinking" is a noun
     return not lower.endswith(("ed", "ing", "ly"))
 
 

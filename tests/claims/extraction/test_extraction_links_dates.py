@@ -197,3 +197,23 @@ def test_a_confirmation_of_the_same_kind_answers_its_own_side_only_with_shared_w
         ("assert", "casualties", None),
         ("confirm", "casualties", 0),
     ]
+
+
+def test_a_negated_report_claims_nothing_and_ends_the_claim_before_it(registry):
+    text = (
+        "The Ruritanian army said soon after the sinking that the crew had been rescued, and initially did not "
+        "report any casualties. The rebels did not say whether Kolno had fallen."
+    )
+    assert rows(text, registry, "quote", "claimant", "claim_type") == [
+        ("the crew had been rescued", "Ruritanian army", "casualties"),
+    ]
+
+
+def test_told_an_addressee_with_a_long_name_that(registry):
+    text = (
+        "A Bordurian commentator, a strong rebel supporter, told the Weekly Courier's Radio 4 Morning Show "
+        "that the frigate had been hit by two missiles."
+    )
+    assert rows(text, registry, "quote", "claimant_mention") == [
+        ("the frigate had been hit by two missiles", "A Bordurian commentator"),
+    ]
