@@ -209,9 +209,9 @@ def test_a_negated_report_claims_nothing_and_ends_the_claim_before_it(registry):
     ]
 
 
-def test_told_an_addressee_with_a_long_name_that(registry):
+def test_told_a_programme_with_a_long_name_that(registry):
     text = (
-        "A Bordurian commentator, a strong rebel supporter, told the Weekly Courier's Radio 4 Morning Show "
+        "A Bordurian commentator, a strong rebel supporter, told the Weekly Courier Radio 4's The World at One "
         "that the frigate had been hit by two missiles."
     )
     assert rows(text, registry, "quote", "claimant_mention") == [
