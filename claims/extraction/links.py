@@ -199,6 +199,10 @@ def _eligible(claim: Answer, other: Answer) -> bool:
         return False
     if claim.stance == "deny" and "third_party" not in (claim.side, other.side):
         return other.side != claim.side
+    if claim.stance == "confirm" and claim.side == "third_party":
+        # Observers, media and foreign governments corroborate what a side
+        # claims; a news report that photographs were posted is not it.
+        return other.side != "third_party"
     return True
 
 

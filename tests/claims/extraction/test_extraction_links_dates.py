@@ -217,3 +217,24 @@ def test_told_a_programme_with_a_long_name_that(registry):
     assert rows(text, registry, "quote", "claimant_mention") == [
         ("the frigate had been hit by two missiles", "A Bordurian commentator"),
     ]
+
+
+def test_a_third_party_confirms_a_sides_claim_not_another_observers(registry):
+    text = (
+        "The rebels said that the army had shelled the market in Kolno. "
+        "Weekly Courier reported that the market in Kolno had been shelled. "
+        "The Concord confirmed that the market in Kolno had been shelled."
+    )
+    assert rows(text, registry, "claimant", "stance", "responds_to") == [
+        ("Bordurian Liberation Army", "assert", None),
+        ("Weekly Courier", "assert", None),
+        ("Concord of Nations", "confirm", 0),
+    ]
+    nothing_to_confirm = (
+        "Weekly Courier reported that photographs of the frigate had been posted online. "
+        "The Concord confirmed that the photographs show the frigate."
+    )
+    assert rows(nothing_to_confirm, registry, "claimant", "stance", "responds_to") == [
+        ("Weekly Courier", "assert", None),
+        ("Concord of Nations", "confirm", None),
+    ]
