@@ -107,7 +107,7 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
     if target is None:
         _own_type(claim)
         return
-    target = _first_sharing(claims, target)
+    target = _first_sharing(claims, target, claim)
     claim.responds_to = target.index
     claim.claim_type = target.claim_type
     claim.type_confidence = round(0.9 * target.type_confidence, 3)
@@ -139,18 +139,19 @@ def _contradict(claims: list[Answer], n: int, registry: Registry, figure: str | 
         else:
             opposed = bool(words & _words(other, registry))
         if opposed:
-            other = _first_sharing(claims, other)
+            other = _first_sharing(claims, other, claim)
             claim.stance, claim.responds_to = "deny", other.index
             claim.claim_type = other.claim_type
             claim.type_confidence = round(0.9 * other.type_confidence, 3)
             return
 
 
-def _first_sharing(claims: list[Answer], target: Answer) -> Answer:
+def _first_sharing(claims: list[Answer], target: Answer, answer: Answer) -> Answer:
     """The first of the claims that several sources share ("A and B wrote
-    that X"): an answer to X answers that one."""
+    that X"): an answer to X answers that one, unless it is the answerer's own."""
     for other in claims:
-        if other.sentence == target.sentence and other.content == target.content and other.stance == target.stance:
+        same = other.sentence == target.sentence and other.content == target.content
+        if same and other.stance == target.stance and other.name != answer.name:
             return other
     return target
 

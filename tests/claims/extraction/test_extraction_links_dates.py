@@ -238,3 +238,24 @@ def test_a_third_party_confirms_a_sides_claim_not_another_observers(registry):
         ("Weekly Courier", "assert", None),
         ("Concord of Nations", "confirm", None),
     ]
+
+
+def test_an_answer_to_a_shared_claim_never_answers_the_answerers_own(registry):
+    text = (
+        "Weekly Courier and the Concord reported that the frigate was completely sunk. "
+        "The Concord later said there was no frigate sunk."
+    )
+    assert rows(text, registry, "claimant", "stance", "responds_to") == [
+        ("Weekly Courier", "assert", None),
+        ("Concord of Nations", "assert", None),
+        ("Concord of Nations", "deny", 0),
+    ]
+    text = (
+        "The Concord and Weekly Courier reported that the frigate was completely sunk. "
+        "The Concord later said there was no frigate sunk."
+    )
+    assert rows(text, registry, "claimant", "stance", "responds_to") == [
+        ("Concord of Nations", "assert", None),
+        ("Weekly Courier", "assert", None),
+        ("Concord of Nations", "deny", 1),
+    ]
