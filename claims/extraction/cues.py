@@ -478,7 +478,28 @@ def _left_source(tokens, i, j, participle):
     found = _np(tokens, j)
     if participle and (found is None or _next(tokens, found[0], -1) not in ("with", "without")):
         return None, True  # "criticized X saying": X is the object, not the speaker
+    if found is not None and _next(tokens, found[0], -1) == "by":
+        found = _modified_head(tokens, found[0] - 1) or found
     return found, False
+
+
+def _modified_head(tokens: list[Token], by: int) -> tuple[int, int] | None:
+    """'Analysts who were consulted by The Guardian confirmed', 'Naval experts
+    consulted by the BBC considered': the agent of a phrase that describes the
+    source is not the source; the phrase's head is."""
+    k = by - 1
+    if k < 1 or not tokens[k][LOWER].endswith("ed"):
+        return None
+    k -= 1
+    while k >= 0 and (
+        tokens[k][LOWER] in ADVERBS or tokens[k][LOWER] in AUXILIARIES or tokens[k][LOWER].endswith("ly")
+    ):
+        k -= 1
+    if k >= 0 and tokens[k][LOWER] in ("who", "which", "that"):
+        k -= 1
+    if k < 0 or tokens[k][LOWER] not in SOURCE_WORDS:
+        return None
+    return _np(tokens, k)
 
 
 def _reduced_relative(tokens: list[Token], j: int) -> tuple[int, int] | None:

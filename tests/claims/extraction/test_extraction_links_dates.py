@@ -259,3 +259,14 @@ def test_an_answer_to_a_shared_claim_never_answers_the_answerers_own(registry):
         ("Weekly Courier", "assert", None),
         ("Concord of Nations", "deny", 1),
     ]
+
+
+def test_the_agent_of_a_phrase_describing_the_source_is_not_the_source(registry):
+    text = (
+        "Analysts who were independently consulted by Weekly Courier confirmed that the photographs show the frigate. "
+        "Naval experts consulted by the Concord said the damage was consistent with a missile attack."
+    )
+    assert rows(text, registry, "claimant_mention", "claimant", "stance") == [
+        ("Analysts", "Analysts", "confirm"),
+        ("Naval experts", "Naval experts", "assert"),
+    ]
