@@ -138,6 +138,8 @@ _MAX_SUBJECT = 12
 # Prepositions that open a phrase after a source's head ("an activist inside the city").
 _POST_MODIFIER_OPENERS = frozenset(words("in inside from within at near outside on"))
 _MAX_POST_MODIFIER = 8
+_POSSESSIVES = frozenset(words("their its his her"))
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d"})
 _RELATIVES = frozenset(words("which where whom"))
 _SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
 _NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
@@ -828,6 +830,8 @@ def _agent(tokens, i, stance, span, start, end) -> Attribution:
 
 
 def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    if _next(tokens, i, 2) in _POSSESSIVES:
+        return _according_to_own(sentence, tokens, i)
     first = _past_report(tokens, i + 2)
     stop = walk_source_right(tokens, first, len(tokens))
     if stop <= first or not has_content_word(tokens, first, stop):
@@ -847,6 +851,21 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
             after += 1  # "It was reported, according to X, that ..."
         attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
+    return None
+
+
+def _according_to_own(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'And, according to their "preliminary information, the ship was hit':
+    the source is the one just named, whose words these are (no mention, so
+    the claimant comes from context)."""
+    for m in range(i + 3, min(len(tokens) - 1, i + 9)):
+        text = tokens[m][TEXT]
+        if text == ",":
+            attribution = Attribution("according", ASSERT, i)
+            attribution.content_start = tokens[m + 1][START]
+            return attribution
+        if not is_word(tokens[m]) and text not in _QUOTE_MARKS:
+            return None
     return None
 
 

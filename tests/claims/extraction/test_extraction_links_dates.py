@@ -270,3 +270,18 @@ def test_the_agent_of_a_phrase_describing_the_source_is_not_the_source(registry)
         ("Analysts", "Analysts", "confirm"),
         ("Naval experts", "Naval experts", "assert"),
     ]
+
+
+def test_according_to_their_words_carries_the_quotation_on(registry):
+    text = (
+        'The rebels posted the following: "According to unconfirmed reports, the frigate sank." '
+        'And, according to their "preliminary information, was indeed hit by two missiles near Kolno. '
+        "Also, the crew of the frigate was diverted to counter the drones. "
+        'After the fire, the crew of about 500 people was evacuated."'
+    )
+    assert rows(text, registry, "quote", "claimant_mention", "claimant") == [
+        ("According to unconfirmed reports, the frigate sank", "The rebels", "Bordurian Liberation Army"),
+        ("was indeed hit by two missiles near Kolno", None, "Bordurian Liberation Army"),
+        ("the crew of the frigate was diverted to counter the drones", None, "Bordurian Liberation Army"),
+        ("After the fire, the crew of about 500 people was evacuated", None, "Bordurian Liberation Army"),
+    ]
