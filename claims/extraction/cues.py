@@ -48,6 +48,7 @@ from .tokens import (
     Token,
     capitalized,
     has_content_word,
+    is_name_word,
     is_word,
     np_word,
     walk_np_left,
@@ -138,6 +139,9 @@ _MAX_SUBJECT = 12
 # Prepositions that open a phrase after a source's head ("an activist inside the city").
 _POST_MODIFIER_OPENERS = frozenset(words("in inside from within at near outside on"))
 _MAX_POST_MODIFIER = 8
+_OUTLET_WORDS = frozenset(
+    words("channel channels newspaper newspapers outlet outlets agency broadcaster media tv television website")
+)
 _POSSESSIVES = frozenset(words("their its his her"))
 _QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d"})
 _RELATIVES = frozenset(words("which where whom"))
@@ -938,7 +942,7 @@ def _media_subject(sentence: str, tokens: list[Token], i: int) -> Attribution | 
         begin -= 1
     nouns = [k for k in range(begin + 1, i) if tokens[k][LOWER] in _MEDIA_NOUNS or tokens[k][LOWER] == "imagery"]
     if not nouns:
-        return None
+        return _outlet_showed(tokens, i)
     source = None
     for k in range(nouns[0] + 1, i):
         if tokens[k][LOWER] in ("from", "by", "of"):
@@ -954,6 +958,30 @@ def _media_subject(sentence: str, tokens: list[Token], i: int) -> Attribution | 
     attribution = Attribution("verb", ASSERT, i, span_of(tokens, source))
     attribution.media, attribution.has_that, attribution.stem = True, True, "show"
     attribution.region = tokens[begin + 1][START]
+    attribution.content_start = tokens[i + 1][START] if i + 1 < len(tokens) else tokens[i][END]
+    return attribution
+
+
+def _outlet_showed(tokens: list[Token], i: int) -> Attribution | None:
+    """'Weekly Courier later showed the officer alive', 'a state channel
+    showed troops on the ridge': an outlet that shows something asserts it.
+    Only an outlet's word, or a name of two words or more that shows a thing
+    of three words or more, heads the subject: "Fighting showed no sign of
+    easing" and "the Liberation Army showed restraint" stay narrative."""
+    j, _ = _skip_auxiliaries(tokens, i - 1)
+    found = _np(tokens, j) if j >= 0 and np_word(tokens[j]) else None
+    if found is None:
+        return None
+    first, last = found
+    if tokens[last][LOWER] not in _OUTLET_WORDS:
+        names = sum(1 for t in tokens[first : last + 1] if is_name_word(t))
+        shown = 0
+        while i + 1 + shown < len(tokens) and is_word(tokens[i + 1 + shown]):
+            shown += 1
+        if names < 2 or shown < 3:
+            return None
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, found))
+    attribution.has_that, attribution.stem = True, "show"
     attribution.content_start = tokens[i + 1][START] if i + 1 < len(tokens) else tokens[i][END]
     return attribution
 

@@ -285,3 +285,16 @@ def test_according_to_their_words_carries_the_quotation_on(registry):
         ("the crew of the frigate was diverted to counter the drones", None, "Bordurian Liberation Army"),
         ("After the fire, the crew of about 500 people was evacuated", None, "Bordurian Liberation Army"),
     ]
+
+
+def test_an_outlet_that_shows_the_contrary_later_asserts_and_confirms_nothing(registry):
+    text = (
+        "The rebels said that General Vask was killed in Kolno. "
+        "Weekly Courier later showed the general alive. "
+        "Fighting showed no sign of easing. "
+        "The Bordurian Liberation Army showed restraint."
+    )
+    assert rows(text, registry, "quote", "claimant", "stance", "responds_to") == [
+        ("General Vask was killed in Kolno", "Bordurian Liberation Army", "assert", None),
+        ("the general alive", "Weekly Courier", "assert", None),
+    ]
