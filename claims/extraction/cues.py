@@ -230,7 +230,9 @@ def _verb_shape(sentence: str, tokens: list[Token], i: int, stem: str, stance: s
     j = _skip_dated(tokens, j)
     following = _next(tokens, i, 1)
     if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
-        return None  # "the claim", "its statements": a noun, not a cue
+        # "the claim", "its statements": a noun, not a cue, unless it labels
+        # the clause before: "..., in a claim made two days later by officials"
+        return _labelled_by(sentence, tokens, i) if stance == ASSERT else None
     if following == "of" and stem not in ACCUSE_STEMS and stem != "warn":
         return None  # "reports of", "claims of"; but "warned of a massacre if ..."
     if following == "by" and stance == ASSERT and _next(tokens, i, -1) == "as" and _next(tokens, i, -2) == ",":
@@ -766,6 +768,27 @@ def _as_reported_by(sentence: str, tokens: list[Token], i: int) -> Attribution |
     if begin is None:
         begin = _clause_begin(sentence, tokens, comma)
     return attribution if _clause_content(sentence, attribution, begin, tokens[comma][START], False) else None
+
+
+def _labelled_by(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'The strike hit the depot, in a claim made two days later by officials':
+    the clause before the comma is the claim of whoever the label names."""
+    if i < 4 or _next(tokens, i, -2) != "in" or tokens[i - 3][TEXT] != ",":
+        return None
+    for k in range(i + 1, min(len(tokens) - 1, i + 8)):
+        if tokens[k][LOWER] == "by":
+            first = k + 1
+            stop = walk_source_right(tokens, first, len(tokens))
+            if stop <= first or not has_content_word(tokens, first, stop):
+                return None
+            attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
+            attribution.stem, attribution.has_that = "claim", True
+            comma = i - 3
+            begin = _clause_begin(sentence, tokens, comma)
+            return attribution if _clause_content(sentence, attribution, begin, tokens[comma][START], False) else None
+        if not is_word(tokens[k]):
+            return None
+    return None
 
 
 def _relative_clause_begin(sentence: str, tokens: list[Token], comma: int) -> int | None:

@@ -298,3 +298,15 @@ def test_an_outlet_that_shows_the_contrary_later_asserts_and_confirms_nothing(re
         ("General Vask was killed in Kolno", "Bordurian Liberation Army", "assert", None),
         ("the general alive", "Weekly Courier", "assert", None),
     ]
+
+
+def test_a_label_after_the_clause_names_its_source(registry):
+    text = (
+        "On 3 May 2031, the army shelled Kolno, in a claim made two days later by rebel officials. "
+        "The strike hit the depot, in a report published by Weekly Courier. "
+        "The rebels repeated the claim that Kolno fell."
+    )
+    assert rows(text, registry, "quote", "claimant_mention", "claimant", "event_date") == [
+        ("the army shelled Kolno", "rebel officials", "Rebel officials", date(2031, 5, 3)),
+        ("The strike hit the depot", "Weekly Courier", "Weekly Courier", date(2031, 5, 3)),
+    ]
