@@ -310,3 +310,14 @@ def test_a_label_after_the_clause_names_its_source(registry):
         ("the army shelled Kolno", "rebel officials", "Rebel officials", date(2031, 5, 3)),
         ("The strike hit the depot", "Weekly Courier", "Weekly Courier", date(2031, 5, 3)),
     ]
+
+
+def test_a_plural_possessive_source_denies_without_a_denial_verb(registry):
+    text = (
+        "On 3 May 2031, the Ruritanian navy said it intercepted a rebel submarine. "
+        "The rebels' navy said none of its ships were in the area."
+    )
+    assert rows(text, registry, "claimant_mention", "claimant", "stance", "responds_to") == [
+        ("the Ruritanian navy", "Ruritanian navy", "assert", None),
+        ("The rebels' navy", "Bordurian Liberation Army", "deny", 0),
+    ]
