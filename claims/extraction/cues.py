@@ -376,6 +376,18 @@ def _right_source(tokens: list[Token], i: int) -> tuple[int, int] | None:
     if stop <= i + 1 or not has_content_word(tokens, i + 1, stop):
         return None
     last = stop - 1
+    if (
+        tokens[last][LOWER] in _REPORT_NOUNS
+        and _next(tokens, stop, 0).endswith("ed")
+        and _next(tokens, stop, 1) == "by"
+    ):
+        # '"...", said a statement issued by the FSA': the statement's author
+        first = stop + 2
+        stop = walk_source_right(tokens, first, n)
+        if stop <= first or not has_content_word(tokens, first, stop):
+            return None
+        end = _tail_end(tokens, stop)
+        return (first, stop - 1) if end is not None and (end >= n or tokens[end][TEXT] in ".!?;") else None
     if stop < n and tokens[stop][TEXT] == ",":
         more = walk_np_right(tokens, stop + 1, n)
         if more > stop + 1 and (more >= n or tokens[more][TEXT] in ".!?"):
@@ -733,6 +745,8 @@ def _passive(tokens: list[Token], i: int, j: int, stance: str):
         return None
     if j < 0 or not _anaphoric_subject(tokens, j):
         return None
+    if tokens[j][LOWER] == "it" and _next(tokens, i, 1) == "that":
+        return None  # "It has been confirmed that X": no answer, and no one named
     attribution = Attribution("opponent", stance, i)
     attribution.fixed = attribution.anaphoric = True
     attribution.quote_start = tokens[_subject_start(tokens, j)][START]

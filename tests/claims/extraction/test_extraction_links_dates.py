@@ -321,3 +321,20 @@ def test_a_plural_possessive_source_denies_without_a_denial_verb(registry):
         ("the Ruritanian navy", "Ruritanian navy", "assert", None),
         ("The rebels' navy", "Bordurian Liberation Army", "deny", 0),
     ]
+
+
+def test_an_impersonal_confirmation_in_a_statement_is_the_statement_authors_claim(registry):
+    text = (
+        "The army said that General Vask leads the rebels in Kolno. "
+        '"It has been confirmed that General Vask is in Kolno", said a statement issued by the BLA.'
+    )
+    assert rows(text, registry, "quote", "claimant_mention", "claimant", "stance", "responds_to") == [
+        ("General Vask leads the rebels in Kolno", "The army", "Ruritanian army", "assert", None),
+        (
+            "It has been confirmed that General Vask is in Kolno",
+            "the BLA",
+            "Bordurian Liberation Army",
+            "assert",
+            None,
+        ),
+    ]
