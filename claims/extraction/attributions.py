@@ -61,7 +61,7 @@ _APPEAL_OPENERS = ("its ", "their ", "his ", "her ", "the ", "a ", "an ", "appea
 _ANAPHORA = re.compile(
     r"(?:this|that|it|these|those|such|responsibility|any (?:involvement|responsibility)|"
     r"(?:the |each )?other(?:'s|\u2019s)? (?:side(?:'s|\u2019s)? )?(?:claims?|accusations?|allegations?)|"
-    r"(?:all |the )?(?:claims?|reports?|allegations?|accusations?|statements?|information|news)|as\b"
+    r"(?:all |the )?(?:claims?|reports?|allegations?|accusations?|assertions?|statements?|information|news)|as\b"
     r")\b(?!\s+(?:that|of)\b)",
     re.IGNORECASE,
 )

@@ -139,6 +139,7 @@ _MAX_SUBJECT = 12
 # Prepositions that open a phrase after a source's head ("an activist inside the city").
 _POST_MODIFIER_OPENERS = frozenset(words("in inside from within at near outside on"))
 _MAX_POST_MODIFIER = 8
+_MAX_RELATIVE = 30
 _OUTLET_WORDS = frozenset(
     words("channel channels newspaper newspapers outlet outlets agency broadcaster media tv television website")
 )
@@ -484,7 +485,7 @@ def _left_source(tokens, i, j, participle):
     if word in ("and", "but", "or") or (word == "," and participle):
         return None, True
     if word == ",":
-        return _appositive(tokens, j), False
+        return _relative_subject(tokens, j) or _appositive(tokens, j), False
     if word == "who" and j >= 2 and tokens[j - 1][TEXT] == ",":
         return _np(tokens, j - 2), False
     if word in PRONOUNS and word != "who":
@@ -577,6 +578,21 @@ def _np(tokens: list[Token], j: int) -> tuple[int, int] | None:
         if head <= first - 2 and _has_source_word(tokens, head, first - 1):
             return head, j
     return first, j
+
+
+def _relative_subject(tokens: list[Token], comma: int) -> tuple[int, int] | None:
+    """'A fighter, who left the battle four days prior but stayed in touch with
+    developments, said': the source before a relative clause, however long."""
+    for k in range(comma - 1, max(0, comma - _MAX_RELATIVE), -1):
+        text = tokens[k][TEXT]
+        if text == ",":
+            if _next(tokens, k, 1) != "who":
+                return None
+            found = _np(tokens, k - 1)
+            return found if found is not None and _has_source_word(tokens, found[0], found[1] + 1) else None
+        if text in (";", ":", '"', "\u201c", "\u201d", "(", ")"):
+            return None
+    return None
 
 
 def _appositive(tokens: list[Token], comma: int) -> tuple[int, int] | None:
