@@ -343,7 +343,7 @@ def test_an_impersonal_confirmation_in_a_statement_is_the_statement_authors_clai
 def test_a_long_relative_clause_between_source_and_cue_and_the_assertion_answered(registry):
     text = (
         "A BLA fighter, who left the battle four days prior but stayed in touch with developments and was "
-        "expected to return, said the group had cleared the army from most of Kolno and the Ruritanian army "
+        "expected to return, said the group had cleared the army from most of the town and the Ruritanian army "
         "confirmed the assertion."
     )
     assert rows(text, registry, "quote", "claimant_mention", "claimant", "stance", "responds_to") == [
