@@ -348,7 +348,7 @@ def test_a_long_relative_clause_between_source_and_cue_and_the_assertion_answere
     )
     assert rows(text, registry, "quote", "claimant_mention", "claimant", "stance", "responds_to") == [
         (
-            "the group had cleared the army from most of Kolno",
+            "the group had cleared the army from most of the town",
             "A BLA fighter",
             "Bordurian Liberation Army",
             "assert",
