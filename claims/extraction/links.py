@@ -4,8 +4,13 @@ A content-less answer ("Northland issued a denial", "footage showing this")
 answers the nearest earlier claim from another source, preferring, within
 that sentence, one that names the denier (the accusation it rejects). An
 answer with content of its own ("denied reports of retaking territory")
-answers the recent claim that shares its words or its type, and nothing when
-none does. The answer then takes the type of the claim it answers.
+answers the recent claim that shares its words or its type (its own side's
+only by words; a third party's confirmation only a side's claim), else an
+older claim it all but restates, and nothing when none does. A claim that
+shares several sources answers the first of them. An assertion that flatly
+negates ("none of its ships were in the area") or lowers a figure ("far fewer
+than 1,000") denies the claim before it. The answer then takes the type of
+the claim it answers.
 """
 
 import re
