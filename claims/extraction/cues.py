@@ -84,6 +84,7 @@ CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_IS
 CUE_TRIGGERS = (
     (CUE_WORDS - _MAKE - _CALL)
     | frozenset(f"{verb} it clear" for verb in _MAKE)
+    | frozenset(f"{verb} {article} case" for verb in _MAKE for article in ("a", "the"))
     | frozenset(f"{verb} {pronoun}" for verb in _CALL for pronoun in ("it", "this", "that"))
 )
 _NOUN_MARKERS = frozenset(
@@ -198,6 +199,8 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
         return _verb(sentence, tokens, i, *cue)
     if lower in _MAKE and _next(tokens, i, 1) == "it" and _next(tokens, i, 2) == "clear":
         return _verb(sentence, tokens, i, "clarify", ASSERT, False)  # "made it clear that"
+    if lower in _MAKE and _next(tokens, i, 1) in ("a", "the") and _next(tokens, i, 2) == "case":
+        return _verb(sentence, tokens, i, "case", ASSERT, False)  # "makes a case that"
     if lower in _CALL and _next(tokens, i, 1) in ("it", "this", "that") and _next(tokens, i, 2) not in _CALL_FOR:
         return _verb(sentence, tokens, i, "describe", ASSERT, False)  # "called it a cynical attempt"
     return None
@@ -660,8 +663,10 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
         if _skip_reciprocal(tokens, k) != k:
             return k - 1  # "blamed each other for breaches of the truce": the whole predicate
         k = _past_accused(tokens, k)
-    if stem == "clarify":
-        k += 2  # past "it clear"
+    if stem in ("clarify", "case"):
+        k += 2  # past "it clear", "a case"
+        if stem == "case" and _next(tokens, k, 0) != "that":
+            return None  # "made the case for a truce" argues for, claims nothing
     if _next(tokens, k, 0) == "to" and _next(tokens, k, 1) == "have":
         return k + 2
     that = _that_ahead(tokens, k, stem)

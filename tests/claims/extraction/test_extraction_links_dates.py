@@ -356,3 +356,13 @@ def test_a_long_relative_clause_between_source_and_cue_and_the_assertion_answere
         ),
         ("the Ruritanian army confirmed the assertion", "the Ruritanian army", "Ruritanian army", "confirm", 0),
     ]
+
+
+def test_making_a_case_that_is_a_cue_and_making_the_case_for_is_not(registry):
+    text = (
+        "Bordurian military analyst Ivan Horak makes a case that operator fatigue could have been a significant "
+        "factor. The army made the case for a truce."
+    )
+    assert rows(text, registry, "quote", "claimant") == [
+        ("operator fatigue could have been a significant factor", "Ivan Horak"),
+    ]
