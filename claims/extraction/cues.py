@@ -144,7 +144,8 @@ _MAX_RELATIVE = 30
 _OUTLET_WORDS = frozenset(
     words("channel channels newspaper newspapers outlet outlets agency broadcaster media tv television website")
 )
-_POSSESSIVES = frozenset(words("their its his her"))
+# "according to their information", "according to him": the source just named.
+_POSSESSIVES = frozenset(words("their its his her him them"))
 _QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d"})
 _RELATIVES = frozenset(words("which where whom"))
 _SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
@@ -917,9 +918,10 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
 
 
 def _according_to_own(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
-    """'And, according to their "preliminary information, the ship was hit':
-    the source is the one just named, whose words these are (no mention, so
-    the claimant comes from context)."""
+    """'And, according to their "preliminary information, the ship was hit',
+    'According to him, there were 485 crew on board': the source is the one
+    just named, whose words these are (no mention, so the claimant comes from
+    context)."""
     for m in range(i + 3, min(len(tokens) - 1, i + 9)):
         text = tokens[m][TEXT]
         if text == ",":
