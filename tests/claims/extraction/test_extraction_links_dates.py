@@ -370,14 +370,14 @@ def test_making_a_case_that_is_a_cue_and_making_the_case_for_is_not(registry):
 
 def test_according_to_him_is_the_source_just_named(registry):
     text = (
-        "On 3 May 2031, the Ruritanian navy said that a distress signal had been sent from the frigate. "
+        "On 3 May 2031, a Ruritanian navy spokesman said that a distress signal had been sent from the frigate. "
         "According to him, there were 485 crew on board. "
         "It was not known how many survived."
     )
     assert rows(text, registry, "quote", "claimant_mention", "claimant", "event_date") == [
         (
             "a distress signal had been sent from the frigate",
-            "the Ruritanian navy",
+            "a Ruritanian navy spokesman",
             "Ruritanian navy",
             date(2031, 5, 3),
         ),
