@@ -16,6 +16,7 @@ from .cues import (
     CUE_TRIGGERS,
     CUE_WORDS,
     DENY,
+    NEGATED,
     PREPOSITIONS,
     Attribution,
     match_cue,
@@ -50,6 +51,8 @@ _OPENERS = frozenset({";", "while", "whereas", "whilst", "although", "though"})
 _REGION_GLUE = frozenset({",", ";", ":", "while", "whereas", "whilst", "and", "but", "as", "which", "who", "with"})
 # What a region takes in to its left: the glue and adverbs ("and later said").
 _REGION_LEFT = _REGION_GLUE | ADVERBS
+# A negated cue takes in its auxiliary and negation too: ", and initially did not report".
+_NEGATED_LEFT = _REGION_LEFT | AUXILIARIES | frozenset({"not", "never", "to", "unable", "able"})
 _APPEAL = re.compile(
     r"(?:(?:its|their|his|her|the|an?)\s+)?(?:appeals?|calls?|demands?|requests?|pleas?)\b(?!\s+(?:that|of)\b)",
     re.IGNORECASE,
@@ -58,7 +61,7 @@ _APPEAL_OPENERS = ("its ", "their ", "his ", "her ", "the ", "a ", "an ", "appea
 _ANAPHORA = re.compile(
     r"(?:this|that|it|these|those|such|responsibility|any (?:involvement|responsibility)|"
     r"(?:the |each )?other(?:'s|\u2019s)? (?:side(?:'s|\u2019s)? )?(?:claims?|accusations?|allegations?)|"
-    r"(?:all |the )?(?:claims?|reports?|allegations?|accusations?|statements?|information|news)|as\b"
+    r"(?:all |the )?(?:claims?|reports?|allegations?|accusations?|assertions?|statements?|information|news)|as\b"
     r")\b(?!\s+(?:that|of)\b)",
     re.IGNORECASE,
 )
@@ -125,7 +128,7 @@ def _attributions(sentence: str, tokens: list[Token]) -> list[Attribution]:
     if len(found) > 1:
         found = _merge_participles(found)
     found = _split_coordinated(sentence, tokens, found)
-    return [a for a in _drop_covered(found) if _finish(sentence, a)]
+    return [a for a in _drop_covered(found) if a.kind != NEGATED and _finish(sentence, a)]
 
 
 # --- putting attributions together --------------------------------------------
@@ -225,7 +228,8 @@ def _set_regions(sentence: str, tokens: list[Token], found: list[Attribution]) -
             continue
         begin = _own_start(tokens, attribution)
         k = bisect_left(tokens, (begin,))  # tokens are sorted by their start
-        while k > 0 and tokens[k - 1][LOWER] in _REGION_LEFT:
+        left = _NEGATED_LEFT if attribution.kind == NEGATED else _REGION_LEFT
+        while k > 0 and tokens[k - 1][LOWER] in left:
             k -= 1
         attribution.region = tokens[k][START] if k < len(tokens) else len(sentence)
 

@@ -79,6 +79,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
                 end -= 1
     if end > start and text[end - 1] in "\"\u201d'\u2019" and _unbalanced(text, start, end):
         end -= 1
+        while end > start and text[end - 1] in _TRAILING:
+            end -= 1  # 'was evacuated."' closing a quotation opened sentences before
     if end > start and text[start] in '"\u201c' and _unclosed(text, start, end):
         start += 1  # a quotation that runs on into the next sentence
     label = _LABEL.search(text, start, end) if text.find(",", start, end) >= 0 else None

@@ -48,6 +48,7 @@ from .tokens import (
     Token,
     capitalized,
     has_content_word,
+    is_name_word,
     is_word,
     np_word,
     walk_np_left,
@@ -56,6 +57,8 @@ from .tokens import (
 )
 
 ASSERT, DENY, CONFIRM = "assert", "deny", "confirm"
+# The kind of a negated cue ("did not report"): it bounds the content before it and claims nothing.
+NEGATED = "negated"
 
 
 def _forms() -> dict[str, tuple[str, str, bool]]:
@@ -81,6 +84,7 @@ CUE_WORDS = frozenset({"according", "witnessed", *CUE_FORMS, *_MEDIA_VERBS, *_IS
 CUE_TRIGGERS = (
     (CUE_WORDS - _MAKE - _CALL)
     | frozenset(f"{verb} it clear" for verb in _MAKE)
+    | frozenset(f"{verb} {article} case" for verb in _MAKE for article in ("a", "the"))
     | frozenset(f"{verb} {pronoun}" for verb in _CALL for pronoun in ("it", "this", "that"))
 )
 _NOUN_MARKERS = frozenset(
@@ -90,7 +94,7 @@ _THAT_BRIDGE = frozenset(
     words(
         """
         via on in at to through during from after before over by earlier later today
-        yesterday again officially publicly repeatedly reporters journalists
+        yesterday again officially publicly repeatedly reporters journalists soon shortly
         """
     )
 )
@@ -106,6 +110,7 @@ _BRIDGE_WORDS = frozenset(
         """
     )
 )
+_NOT_BRIDGE_NOUNS = frozenset(words("and or but not no also then said says"))
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "'", "\u2019"})
 _CONTENT_OPENERS = frozenset({"that", "it", "they", "he", "she", "we", ":", "\u2014", '"', "\u201c"})
 _BOUNDARIES = frozenset({".", ",", ";", "!", "?"})
@@ -132,6 +137,17 @@ _SHOW = frozenset({"showing", "show", "shows", "showed", "depicting", "depicts"}
 # Words between a subject and its verb: "has also", "was later".
 _BEFORE_VERB = ADVERBS | AUXILIARIES
 _MAX_SUBJECT = 12
+# Prepositions that open a phrase after a source's head ("an activist inside the city").
+_POST_MODIFIER_OPENERS = frozenset(words("in inside from within at near outside on"))
+_MAX_POST_MODIFIER = 8
+_MAX_RELATIVE = 30
+_OUTLET_WORDS = frozenset(
+    words("channel channels newspaper newspapers outlet outlets agency broadcaster media tv television website")
+)
+# "according to their information", "according to him": the source just named.
+_POSSESSIVES = frozenset(words("their its his her him them"))
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d"})
+_RELATIVES = frozenset(words("which where whom"))
 _SUBJECT_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
 _NEGATIONS = frozenset({"not", "never", "unable", "neither", "nor", "no"})
 _DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "evening", "afternoon", "night"})
@@ -141,7 +157,7 @@ _DATE_PARTS = frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset({"morning", "e
 # afterwards, since keyword arguments to a class call go through a dict.
 @dataclass(slots=True)
 class Attribution:
-    kind: str  # verb | according | agent | opponent | context
+    kind: str  # verb | according | agent | opponent | context | negated
     stance: str
     cue: int  # token index of the cue word
     source: tuple[int, int] | None = None  # char span of the mention
@@ -184,6 +200,8 @@ def match_cue(sentence: str, tokens: list[Token], i: int, token: Token):
         return _verb(sentence, tokens, i, *cue)
     if lower in _MAKE and _next(tokens, i, 1) == "it" and _next(tokens, i, 2) == "clear":
         return _verb(sentence, tokens, i, "clarify", ASSERT, False)  # "made it clear that"
+    if lower in _MAKE and _next(tokens, i, 1) in ("a", "the") and _next(tokens, i, 2) == "case":
+        return _verb(sentence, tokens, i, "case", ASSERT, False)  # "makes a case that"
     if lower in _CALL and _next(tokens, i, 1) in ("it", "this", "that") and _next(tokens, i, 2) not in _CALL_FOR:
         return _verb(sentence, tokens, i, "describe", ASSERT, False)  # "called it a cynical attempt"
     return None
@@ -200,15 +218,30 @@ def _next(tokens: list[Token], i: int, step: int) -> str:
 def _verb(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     if stem == "consider" and _dismisses(tokens, i + 1):
         stance = DENY  # "considered this unlikely"
-    if stance == CONFIRM and _negated(tokens, i):
+    if stance == DENY or not _negated(tokens, i):
+        return _verb_shape(sentence, tokens, i, stem, stance, participle)
+    if stance == CONFIRM:
         return None  # "did not confirm the death", "which was not confirmed": no confirmation
+    # "said that the crew was rescued, and did not report any casualties": no
+    # claim of casualties, but the cue still ends the content before it.
+    found = _verb_shape(sentence, tokens, i, stem, stance, participle)
+    if isinstance(found, Attribution):
+        found.kind = NEGATED
+    return found if isinstance(found, Attribution) else None
+
+
+def _verb_shape(sentence: str, tokens: list[Token], i: int, stem: str, stance: str, participle: bool):
     j, passive = _skip_auxiliaries(tokens, i - 1)
     j = _skip_dated(tokens, j)
     following = _next(tokens, i, 1)
     if j >= 0 and tokens[j][LOWER] in _NOUN_MARKERS and not passive:
-        return None  # "the claim", "its statements": a noun, not a cue
+        # "the claim", "its statements": a noun, not a cue, unless it labels
+        # the clause before: "..., in a claim made two days later by officials"
+        return _labelled_by(sentence, tokens, i) if stance == ASSERT else None
     if following == "of" and stem not in ACCUSE_STEMS and stem != "warn":
         return None  # "reports of", "claims of"; but "warned of a massacre if ..."
+    if following == "by" and stance == ASSERT and _next(tokens, i, -1) == "as" and _next(tokens, i, -2) == ",":
+        return _as_reported_by(sentence, tokens, i)
     if following == "by" and stance != ASSERT:
         return _agents(tokens, i, stance)
     if passive and following == "by" and stance == ASSERT:
@@ -348,6 +381,18 @@ def _right_source(tokens: list[Token], i: int) -> tuple[int, int] | None:
     if stop <= i + 1 or not has_content_word(tokens, i + 1, stop):
         return None
     last = stop - 1
+    if (
+        tokens[last][LOWER] in _REPORT_NOUNS
+        and _next(tokens, stop, 0).endswith("ed")
+        and _next(tokens, stop, 1) == "by"
+    ):
+        # '"...", said a statement issued by the FSA': the statement's author
+        first = stop + 2
+        stop = walk_source_right(tokens, first, n)
+        if stop <= first or not has_content_word(tokens, first, stop):
+            return None
+        end = _tail_end(tokens, stop)
+        return (first, stop - 1) if end is not None and (end >= n or tokens[end][TEXT] in ".!?;") else None
     if stop < n and tokens[stop][TEXT] == ",":
         more = walk_np_right(tokens, stop + 1, n)
         if more > stop + 1 and (more >= n or tokens[more][TEXT] in ".!?"):
@@ -444,18 +489,42 @@ def _left_source(tokens, i, j, participle):
     if word in ("and", "but", "or") or (word == "," and participle):
         return None, True
     if word == ",":
-        return _appositive(tokens, j), False
+        return _relative_subject(tokens, j) or _appositive(tokens, j), False
     if word == "who" and j >= 2 and tokens[j - 1][TEXT] == ",":
         return _np(tokens, j - 2), False
     if word in PRONOUNS and word != "who":
         return (j, j), False
     if word != ")" and not np_word(tokens[j]):
-        reduced = _reduced_relative(tokens, j) if not participle else None
-        return (reduced, False) if reduced is not None else (None, participle)
+        if participle:
+            subject = _with_subject(tokens, j)
+            return (subject, False) if subject is not None else (None, True)
+        reduced = _reduced_relative(tokens, j) or _post_modified(tokens, j)
+        return (reduced, False) if reduced is not None else (None, False)
     found = _np(tokens, j)
     if participle and (found is None or _next(tokens, found[0], -1) not in ("with", "without")):
         return None, True  # "criticized X saying": X is the object, not the speaker
+    if found is not None and _next(tokens, found[0], -1) == "by":
+        found = _modified_head(tokens, found[0] - 1) or found
     return found, False
+
+
+def _modified_head(tokens: list[Token], by: int) -> tuple[int, int] | None:
+    """'Analysts who were consulted by The Guardian confirmed', 'Naval experts
+    consulted by the BBC considered': the agent of a phrase that describes the
+    source is not the source; the phrase's head is."""
+    k = by - 1
+    if k < 1 or not tokens[k][LOWER].endswith("ed"):
+        return None
+    k -= 1
+    while k >= 0 and (
+        tokens[k][LOWER] in ADVERBS or tokens[k][LOWER] in AUXILIARIES or tokens[k][LOWER].endswith("ly")
+    ):
+        k -= 1
+    if k >= 0 and tokens[k][LOWER] in ("who", "which", "that"):
+        k -= 1
+    if k < 0 or tokens[k][LOWER] not in SOURCE_WORDS:
+        return None
+    return _np(tokens, k)
 
 
 def _reduced_relative(tokens: list[Token], j: int) -> tuple[int, int] | None:
@@ -475,6 +544,33 @@ def _reduced_relative(tokens: list[Token], j: int) -> tuple[int, int] | None:
     return None
 
 
+def _with_subject(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """'denied this with an FSA major claiming ...': the participle has a
+    subject of its own, which a name walk stops short of at a lower-case head."""
+    for k in range(j - 1, max(-1, j - _MAX_POST_MODIFIER), -1):
+        token = tokens[k]
+        if token[LOWER] in ("with", "without"):
+            return (k + 1, j) if has_content_word(tokens, k + 1, j + 1) else None
+        if not is_word(token) or token[LOWER] in CLAUSE_WORDS or token[LOWER] in AUXILIARIES:
+            return None
+    return None
+
+
+def _post_modified(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """'an activist inside the city said', 'a spokesman from within the town
+    claimed', 'another activist at the end of the day confirmed': a source
+    word, then a phrase of place or time that the walk left over lower-case
+    words cannot cross. Only lower-case words and names may come between, so
+    a clause ("rebels shelled the town and officials said") never does."""
+    for k in range(j - 1, max(0, j - _MAX_POST_MODIFIER), -1):
+        token = tokens[k]
+        if not is_word(token) or token[LOWER] in CLAUSE_WORDS or token[LOWER] in AUXILIARIES:
+            return None
+        if token[LOWER] in _POST_MODIFIER_OPENERS and tokens[k - 1][LOWER] in SOURCE_WORDS:
+            return _np(tokens, k - 1)
+    return None
+
+
 def _np(tokens: list[Token], j: int) -> tuple[int, int] | None:
     if j < 0:
         return None
@@ -486,6 +582,21 @@ def _np(tokens: list[Token], j: int) -> tuple[int, int] | None:
         if head <= first - 2 and _has_source_word(tokens, head, first - 1):
             return head, j
     return first, j
+
+
+def _relative_subject(tokens: list[Token], comma: int) -> tuple[int, int] | None:
+    """'A fighter, who left the battle four days prior but stayed in touch with
+    developments, said': the source before a relative clause, however long."""
+    for k in range(comma - 1, max(0, comma - _MAX_RELATIVE), -1):
+        text = tokens[k][TEXT]
+        if text == ",":
+            if _next(tokens, k, 1) != "who":
+                return None
+            found = _np(tokens, k - 1)
+            return found if found is not None and _has_source_word(tokens, found[0], found[1] + 1) else None
+        if text in (";", ":", '"', "\u201c", "\u201d", "(", ")"):
+            return None
+    return None
 
 
 def _appositive(tokens: list[Token], comma: int) -> tuple[int, int] | None:
@@ -553,8 +664,10 @@ def _content_index(tokens: list[Token], k: int, stem: str) -> int | None:
         if _skip_reciprocal(tokens, k) != k:
             return k - 1  # "blamed each other for breaches of the truce": the whole predicate
         k = _past_accused(tokens, k)
-    if stem == "clarify":
-        k += 2  # past "it clear"
+    if stem in ("clarify", "case"):
+        k += 2  # past "it clear", "a case"
+        if stem == "case" and _next(tokens, k, 0) != "that":
+            return None  # "made the case for a truce" argues for, claims nothing
     if _next(tokens, k, 0) == "to" and _next(tokens, k, 1) == "have":
         return k + 2
     that = _that_ahead(tokens, k, stem)
@@ -614,15 +727,37 @@ def _that_ahead(tokens: list[Token], k: int, stem: str) -> int | None:
     """'claimed via Twitter at 08:03 that', 'wrote on his Facebook page that'."""
     if _next(tokens, k, 0) == "that":
         return k
+    if stem == "tell":
+        told = _past_addressee(tokens, k, stem)  # "told the journalist that"
+        if told > k and _next(tokens, told, 0) == "that":
+            return told
     if k >= len(tokens) or (tokens[k][LOWER] not in _THAT_BRIDGE and stem != "tell"):
         return None
-    for m in range(k + 1, min(len(tokens), k + 8)):
+    plain = 0  # lower-case words of the phrase: "in the aftermath that"
+    for m in range(k + 1, min(len(tokens), k + 10)):
         token = tokens[m]
         if token[LOWER] == "that":
             return m
-        if not (capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS):
+        if capitalized(token) or token[TEXT][:1].isdigit() or token[LOWER] in _BRIDGE_WORDS:
+            continue
+        if token[LOWER] in _THAT_BRIDGE:
+            continue  # "said soon after the sinking that"
+        plain += 1
+        if plain > 1 or not _plain_noun(tokens, m):
             return None
     return None
+
+
+def _plain_noun(tokens: list[Token], m: int) -> bool:
+    """A lower-case word that can end a short phrase after a cue ("in the
+    aftermath", "soon after the sinking"), not a verb or function word that
+    would start a clause."""
+    lower = tokens[m][LOWER]
+    if not lower.isalpha() or lower in AUXILIARIES or lower in CLAUSE_WORDS or lower in _NOT_BRIDGE_NOUNS:
+        return False
+    if _next(tokens, m, -1) in _NOUN_MARKERS:
+        return not lower.endswith("ly")  # "the sinking" is a noun
+    return not lower.endswith(("ed", "ing", "ly"))
 
 
 def _passive(tokens: list[Token], i: int, j: int, stance: str):
@@ -632,6 +767,8 @@ def _passive(tokens: list[Token], i: int, j: int, stance: str):
         return None
     if j < 0 or not _anaphoric_subject(tokens, j):
         return None
+    if tokens[j][LOWER] == "it" and _next(tokens, i, 1) == "that":
+        return None  # "It has been confirmed that X": no answer, and no one named
     attribution = Attribution("opponent", stance, i)
     attribution.fixed = attribution.anaphoric = True
     attribution.quote_start = tokens[_subject_start(tokens, j)][START]
@@ -650,6 +787,55 @@ def _reported_by(sentence: str, tokens: list[Token], i: int, j: int) -> Attribut
     attribution.stem, attribution.has_that = "report", True
     begin = _clause_begin(sentence, tokens, j + 1)
     return attribution if _clause_content(sentence, attribution, begin, tokens[j + 1][START], False) else None
+
+
+def _as_reported_by(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'The strike hit the depot, as stated by the mayor': the clause before
+    the comma is the claim; after a relative pronoun ("..., into which forces
+    were squeezing fighters, as stated by an officer"), just the relative clause."""
+    first = i + 2
+    stop = walk_source_right(tokens, first, len(tokens))
+    if stop <= first or not has_content_word(tokens, first, stop):
+        return None
+    attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
+    attribution.stem, attribution.has_that = "report", True
+    comma = i - 2
+    begin = _relative_clause_begin(sentence, tokens, comma)
+    if begin is None:
+        begin = _clause_begin(sentence, tokens, comma)
+    return attribution if _clause_content(sentence, attribution, begin, tokens[comma][START], False) else None
+
+
+def _labelled_by(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'The strike hit the depot, in a claim made two days later by officials':
+    the clause before the comma is the claim of whoever the label names."""
+    if i < 4 or _next(tokens, i, -2) != "in" or tokens[i - 3][TEXT] != ",":
+        return None
+    for k in range(i + 1, min(len(tokens) - 1, i + 8)):
+        if tokens[k][LOWER] == "by":
+            first = k + 1
+            stop = walk_source_right(tokens, first, len(tokens))
+            if stop <= first or not has_content_word(tokens, first, stop):
+                return None
+            attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
+            attribution.stem, attribution.has_that = "claim", True
+            comma = i - 3
+            begin = _clause_begin(sentence, tokens, comma)
+            return attribution if _clause_content(sentence, attribution, begin, tokens[comma][START], False) else None
+        if not is_word(tokens[k]):
+            return None
+    return None
+
+
+def _relative_clause_begin(sentence: str, tokens: list[Token], comma: int) -> int | None:
+    """Start of ", which ..." or ", into which ..." right before tokens[comma]."""
+    for k in range(comma - 1, 0, -1):
+        if tokens[k][TEXT] in (",", ";", ":"):
+            after = k + 1
+            if _next(tokens, after, 0) in _RELATIVES or _next(tokens, after, 1) in _RELATIVES:
+                return skip_space(sentence, tokens[k][END])
+            return None
+    return None
 
 
 def _anaphoric_subject(tokens: list[Token], j: int) -> bool:
@@ -707,6 +893,8 @@ def _agent(tokens, i, stance, span, start, end) -> Attribution:
 
 
 def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    if _next(tokens, i, 2) in _POSSESSIVES:
+        return _according_to_own(sentence, tokens, i)
     first = _past_report(tokens, i + 2)
     stop = walk_source_right(tokens, first, len(tokens))
     if stop <= first or not has_content_word(tokens, first, stop):
@@ -722,8 +910,26 @@ def _according(sentence: str, tokens: list[Token], i: int) -> Attribution | None
             return None
     if comma is not None:
         after = comma + 1
+        if _next(tokens, after, 0) == "that":
+            after += 1  # "It was reported, according to X, that ..."
         attribution.content_start = tokens[after][START] if after < len(tokens) else len(sentence)
         return attribution
+    return None
+
+
+def _according_to_own(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
+    """'And, according to their "preliminary information, the ship was hit',
+    'According to him, there were 485 crew on board': the source is the one
+    just named, whose words these are (no mention, so the claimant comes from
+    context)."""
+    for m in range(i + 3, min(len(tokens) - 1, i + 9)):
+        text = tokens[m][TEXT]
+        if text == ",":
+            attribution = Attribution("according", ASSERT, i)
+            attribution.content_start = tokens[m + 1][START]
+            return attribution
+        if not is_word(tokens[m]) and text not in _QUOTE_MARKS:
+            return None
     return None
 
 
@@ -796,7 +1002,7 @@ def _media_subject(sentence: str, tokens: list[Token], i: int) -> Attribution | 
         begin -= 1
     nouns = [k for k in range(begin + 1, i) if tokens[k][LOWER] in _MEDIA_NOUNS or tokens[k][LOWER] == "imagery"]
     if not nouns:
-        return None
+        return _outlet_showed(tokens, i)
     source = None
     for k in range(nouns[0] + 1, i):
         if tokens[k][LOWER] in ("from", "by", "of"):
@@ -812,6 +1018,30 @@ def _media_subject(sentence: str, tokens: list[Token], i: int) -> Attribution | 
     attribution = Attribution("verb", ASSERT, i, span_of(tokens, source))
     attribution.media, attribution.has_that, attribution.stem = True, True, "show"
     attribution.region = tokens[begin + 1][START]
+    attribution.content_start = tokens[i + 1][START] if i + 1 < len(tokens) else tokens[i][END]
+    return attribution
+
+
+def _outlet_showed(tokens: list[Token], i: int) -> Attribution | None:
+    """'Weekly Courier later showed the officer alive', 'a state channel
+    showed troops on the ridge': an outlet that shows something asserts it.
+    Only an outlet's word, or a name of two words or more that shows a thing
+    of three words or more, heads the subject: "Fighting showed no sign of
+    easing" and "the Liberation Army showed restraint" stay narrative."""
+    j, _ = _skip_auxiliaries(tokens, i - 1)
+    found = _np(tokens, j) if j >= 0 and np_word(tokens[j]) else None
+    if found is None:
+        return None
+    first, last = found
+    if tokens[last][LOWER] not in _OUTLET_WORDS:
+        names = sum(1 for t in tokens[first : last + 1] if is_name_word(t))
+        shown = 0
+        while i + 1 + shown < len(tokens) and is_word(tokens[i + 1 + shown]):
+            shown += 1
+        if names < 2 or shown < 3:
+            return None
+    attribution = Attribution("verb", ASSERT, i, span_of(tokens, found))
+    attribution.has_that, attribution.stem = True, "show"
     attribution.content_start = tokens[i + 1][START] if i + 1 < len(tokens) else tokens[i][END]
     return attribution
 

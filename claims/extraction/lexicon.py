@@ -155,11 +155,12 @@ SOURCE_WORDS = frozenset(
         army military forces force units unit president presidents prime leader leaders
         leadership office command commander commanders general staff agency agencies
         media outlet outlets service services director head chief deputy observers
-        observer experts expert mission monitors witnesses witness eyewitnesses
+        observer experts expert mission monitors monitor witnesses witness eyewitnesses eyewitness
         residents police parties party side sides group groups council committee
         statement spokesmen officers officer representative representatives envoy
         ambassador embassy administration senior unofficial international third local
-        regional state federal foreign defence defense interior affairs related
+        regional state federal foreign defence defense interior affairs related publication
+        publications website
         secretary governor mayor press news channel channels newspaper analysts analyst
         people activists volunteers doctors hospital hospitals health emergency rescue
         workers team teams same latter former separatists separatist rebels rebel

@@ -4,8 +4,13 @@ A content-less answer ("Northland issued a denial", "footage showing this")
 answers the nearest earlier claim from another source, preferring, within
 that sentence, one that names the denier (the accusation it rejects). An
 answer with content of its own ("denied reports of retaking territory")
-answers the recent claim that shares its words or its type, and nothing when
-none does. The answer then takes the type of the claim it answers.
+answers the recent claim that shares its words or its type (its own side's
+only by words; a third party's confirmation only a side's claim), else an
+older claim it all but restates, and nothing when none does. A claim that
+shares several sources answers the first of them. An assertion that flatly
+negates ("none of its ships were in the area") or lowers a figure ("far fewer
+than 1,000") denies the claim before it. The answer then takes the type of
+the claim it answers.
 """
 
 import re
@@ -19,6 +24,8 @@ from .registry import Registry
 # nothing before claims[n - WINDOW].
 WINDOW = 30
 _MAX_SENTENCES = 10
+# Words an answer must share with a claim further back than that to answer it.
+_RESTATED_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
     words(
@@ -44,11 +51,19 @@ _NAME = re.compile(r"[A-Z][\w'\u2019-]+")
 _NEGATION = re.compile(
     r"(?:none|no|neither|nobody|nothing)\b|there\s+(?:was|were|had been|have been|is|are)\s+no\b", re.IGNORECASE
 )
+# A claim that corrects a figure: "the number was far fewer than 1,000" after
+# "over 1,000 fighters moved in". It denies only a claim that gave that figure.
+_LOWER_FIGURE = re.compile(
+    r"\b(?:fewer|less|lower|smaller)\s+than\s+(?:the\s+)?(\d[\d,.]*\d|\d)(?!\s*%)", re.IGNORECASE
+)
 _EVENT_TYPES = frozenset({"casualties", "materiel", "territorial", "attack", "ceasefire"})
 # Types one event may be told as: "the airport was shelled" denies "the airbase was destroyed".
 _STRIKE_TYPES = frozenset({"attack", "materiel", "casualties"})
-# How far back such a claim looks for the one it negates.
+# How far back such a claim looks for the one it negates: the claims of the
+# last two sentences that hold any, up to five sentences back (narrative in
+# between, "There is no evidence of it.", does not end the exchange).
 _CONTRADICTION_SENTENCES = 2
+_CONTRADICTION_REACH = 5
 _PRONOUN_START = re.compile(r"(?:that\s+)?(?:this|it)\b", re.IGNORECASE)
 _HINT = re.compile(
     r"([A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*?)(?:'s|\u2019s)?\s+(?:statements?|claims?|reports?|"
@@ -88,37 +103,62 @@ def link_claim(claims: list[Answer], n: int, registry: Registry) -> None:
     if claim.stance == "assert":
         if _NEGATION.match(claim.content):
             _contradict(claims, n, registry)
+        else:
+            figure = _LOWER_FIGURE.search(claim.content)
+            if figure is not None:
+                _contradict(claims, n, registry, figure.group(1))
         return
     target = _target(claims, n, registry)
-    if target is not None and not claim.anaphoric:
-        own, _ = classify(claim.content)
-        if own in _EVENT_TYPES and own != target.claim_type and not {own, target.claim_type} <= _STRIKE_TYPES:
-            target = None  # "confirming that one sailor was killed" answers no claim about ground held
     if target is None:
         _own_type(claim)
         return
+    target = _first_sharing(claims, target, claim)
     claim.responds_to = target.index
     claim.claim_type = target.claim_type
     claim.type_confidence = round(0.9 * target.type_confidence, 3)
 
 
-def _contradict(claims: list[Answer], n: int, registry: Registry) -> None:
+def _contradict(claims: list[Answer], n: int, registry: Registry, figure: str | None = None) -> None:
     """'B's navy said none of its ships were in the area', right after 'A said
-    it intercepted a submarine': a denial of A's claim, with no denial verb."""
+    it intercepted a submarine': a denial of A's claim, with no denial verb.
+    With a `figure` ("far fewer than 1,000"), the claim denied is the one that
+    gave that figure, whichever side it came from."""
     claim = claims[n]
     words = _words(claim, registry)
+    seen: set[int] = set()
     for other in reversed(claims[max(0, n - WINDOW) : n]):
-        if claim.sentence - other.sentence > _CONTRADICTION_SENTENCES:
+        if other.sentence != claim.sentence:
+            seen.add(other.sentence)
+        if len(seen) > _CONTRADICTION_SENTENCES or claim.sentence - other.sentence > _CONTRADICTION_REACH:
             return
         if other.stance != "assert" or other.name == claim.name:
             continue
-        if other.side == claim.side and "third_party" not in (claim.side, other.side):
+        if figure is not None:
+            opposed = re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,.]*\d)", other.content) is not None
+        elif other.side == claim.side and "third_party" not in (claim.side, other.side):
             continue
-        if words & _words(other, registry):
+        elif claim.sentence - other.sentence > _CONTRADICTION_SENTENCES:
+            # Further back, a shared name ("al-Qusayr") is not enough: the two
+            # must share a word of what happened ("nuclear").
+            opposed = bool(_plain_stems(claim.content) & _plain_stems(other.content))
+        else:
+            opposed = bool(words & _words(other, registry))
+        if opposed:
+            other = _first_sharing(claims, other, claim)
             claim.stance, claim.responds_to = "deny", other.index
             claim.claim_type = other.claim_type
             claim.type_confidence = round(0.9 * other.type_confidence, 3)
             return
+
+
+def _first_sharing(claims: list[Answer], target: Answer, answer: Answer) -> Answer:
+    """The first of the claims that several sources share ("A and B wrote
+    that X"): an answer to X answers that one, unless it is the answerer's own."""
+    for other in claims:
+        same = other.sentence == target.sentence and other.content == target.content
+        if same and other.stance == target.stance and other.name != answer.name:
+            return other
+    return target
 
 
 def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
@@ -130,11 +170,34 @@ def _target(claims: list[Answer], n: int, registry: Registry) -> Answer | None:
     hinted = _hinted(claim, recent, registry)
     if hinted is not None:
         candidates = hinted
-    if not candidates:
-        return None
     if claim.anaphoric:
-        return _nearest(claim, candidates, registry)
-    return _best_match(claim, candidates, registry)
+        return _nearest(claim, candidates, registry) if candidates else None
+    own, _ = classify(claim.content)
+    found = _best_match(claim, candidates, registry) if candidates else None
+    if found is None or not _same_event(own, found):
+        found = _restated(claim, recent, registry) if hinted is None else None
+    return found if found is not None and _same_event(own, found) else None
+
+
+def _same_event(own_type: str, target: Answer) -> bool:
+    """'confirming that one sailor was killed' answers no claim about ground held."""
+    if own_type not in _EVENT_TYPES or own_type == target.claim_type:
+        return True
+    return {own_type, target.claim_type} <= _STRIKE_TYPES
+
+
+def _restated(claim: Answer, recent: list[Answer], registry: Registry) -> Answer | None:
+    """'once again reaffirmed that government forces had captured the
+    municipality building and the city center', a day after the army's claim
+    of the centre and its municipality building: an answer with nothing to
+    answer nearby answers an older claim that it all but restates."""
+    words = _words(claim, registry)
+    best, best_overlap = None, _RESTATED_WORDS - 1
+    for candidate in reversed(recent):
+        overlap = len(words & _words(candidate, registry))
+        if overlap > best_overlap:
+            best, best_overlap = candidate, overlap
+    return best
 
 
 def _eligible(claim: Answer, other: Answer) -> bool:
@@ -142,6 +205,10 @@ def _eligible(claim: Answer, other: Answer) -> bool:
         return False
     if claim.stance == "deny" and "third_party" not in (claim.side, other.side):
         return other.side != claim.side
+    if claim.stance == "confirm" and claim.side == "third_party":
+        # Observers, media and foreign governments corroborate what a side
+        # claims; a news report that photographs were posted is not it.
+        return other.side != "third_party"
     return True
 
 
@@ -199,7 +266,9 @@ def _best_match(claim: Answer, candidates: list[Answer], registry: Registry) -> 
             overlap = len(words & _words(candidate, registry))
             same_type = own_type == candidate.claim_type and own_type != "other"
             score = overlap + (1.5 if same_type else 0.0)
-            if score > best_score:
+            # Type alone ties an answer to the other side's claim only: rebels
+            # "confirming" a siege answer no rebel report of losses.
+            if score > best_score and (overlap or candidate.side != claim.side):
                 best, best_score, best_overlap = candidate, score, overlap
             if overlap > most_overlap:
                 most, most_overlap = candidate, overlap
@@ -221,6 +290,11 @@ def _words(claim: Answer, registry: Registry) -> frozenset[str]:
     if claim.words is None:
         claim.words = _stems(claim.content, registry)
     return claim.words
+
+
+def _plain_stems(text: str) -> frozenset[str]:
+    """Five-letter stems of the lower-case content words only."""
+    return frozenset(w[:5] for w in _WORD.findall(text) if w.islower() and w not in _STOP)
 
 
 def _stems(text: str, registry: Registry) -> frozenset[str]:

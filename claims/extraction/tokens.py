@@ -129,6 +129,9 @@ def walk_np_left(tokens: list[Token], j: int) -> int:
                 break
             i = opener - 1
             continue
+        if _plural_possessive(tokens, i):
+            i -= 1  # "the rebels' navy"
+            continue
         if not np_word(token) or (token[LOWER] == "and" and not _joins(tokens, i)):
             anchor = _placed_from(tokens, i, j)
             if anchor is None:
@@ -139,6 +142,14 @@ def walk_np_left(tokens: list[Token], j: int) -> int:
             continue
         i -= 1
     return _trim_left(tokens, i + 1, j)
+
+
+def _plural_possessive(tokens: list[Token], i: int) -> bool:
+    """The apostrophe of "the rebels' navy", between a plural and its noun."""
+    if tokens[i][TEXT] not in ("'", "\u2019") or i < 1 or i + 1 >= len(tokens):
+        return False
+    before = tokens[i - 1]
+    return before[END] == tokens[i][START] and before[LOWER].endswith("s") and np_word(before)
 
 
 def _placed_from(tokens: list[Token], i: int, j: int) -> int | None:
@@ -175,7 +186,8 @@ def _modified_from(tokens: list[Token], i: int, j: int) -> int | None:
 
 def _modifier(token: Token) -> bool:
     lower = token[LOWER]
-    if not lower.isalpha() or token[TEXT][0] != lower[0] or lower in _NOT_MODIFIERS:
+    # Hyphenated modifiers too: "pro-government sources", "so-called officials".
+    if not lower.replace("-", "").isalpha() or token[TEXT][0] != lower[0] or lower in _NOT_MODIFIERS:
         return False
     return not lower.endswith(("ing", "ly"))
 
@@ -217,7 +229,8 @@ def walk_source_right(tokens: list[Token], i: int, limit: int) -> int:
             lower = tokens[k][LOWER]
             if lower in SOURCE_WORDS and k > begin:
                 break
-            if not _modifier(tokens[k]) or lower in PREPOSITION_WORDS:
+            # Names among the modifiers too: "independent Russian online newspaper".
+            if not (_modifier(tokens[k]) or is_name_word(tokens[k])) or lower in PREPOSITION_WORDS:
                 return j
         else:
             return j
