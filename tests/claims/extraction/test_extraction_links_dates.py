@@ -51,7 +51,7 @@ def test_a_source_with_a_phrase_of_place_or_time_after_it(registry):
     )
     assert rows(text, registry, "quote", "claimant_mention", "claimant", "stance") == [
         ("the army shelled Kolno", "An activist", "Activist", "assert"),
-        ("the bridge was destroyed", "A rebel spokesman", "Rebel spokesman", "assert"),
+        ("the bridge was destroyed", "A rebel spokesman", "Bordurian Liberation Army", "assert"),
         (
             "An army officer at the end of the day confirmed the rebels had taken the bridge",
             "An army officer",
@@ -175,7 +175,7 @@ def test_a_confirmation_restating_an_older_claim_answers_it(registry):
     )
     assert rows(text, registry, "claimant", "stance", "claim_type", "event_date", "responds_to") == [
         ("Ruritanian army", "assert", "territorial", date(2031, 5, 3), None),
-        ("One rebel commander", "deny", "territorial", date(2031, 5, 3), 0),
+        ("Bordurian Liberation Army", "deny", "territorial", date(2031, 5, 3), 0),
         ("Rebel activist", "confirm", "territorial", date(2031, 5, 4), 0),
     ]
 
@@ -307,7 +307,7 @@ def test_a_label_after_the_clause_names_its_source(registry):
         "The rebels repeated the claim that Kolno fell."
     )
     assert rows(text, registry, "quote", "claimant_mention", "claimant", "event_date") == [
-        ("the army shelled Kolno", "rebel officials", "Rebel officials", date(2031, 5, 3)),
+        ("the army shelled Kolno", "rebel officials", "Bordurian Liberation Army", date(2031, 5, 3)),
         ("The strike hit the depot", "Weekly Courier", "Weekly Courier", date(2031, 5, 3)),
     ]
 
