@@ -19,8 +19,8 @@ from math import exp
 _TYPES = ("casualties", "materiel", "territorial", "ceasefire", "diplomatic", "other")
 FEATURES = ("bias", "type_confidence", "stance_confidence", "deny", "confirm", *_TYPES)
 
-# Fitted by `python -m bench.calibration --fit` (extractor rules-1.2, 344 claims).
-COEFFICIENTS = (-0.6693, 0.6734, 1.4856, -0.181, -0.1573, 0.0922, 0.1745, 0.0431, 0.1339, -0.5691, -0.6968)
+# Fitted by `python -m bench.calibration --fit` (extractor rules-1.3, 366 claims).
+COEFFICIENTS = (-0.1035, 0.4826, 1.6744, -0.3139, 0.5479, -0.1296, -0.0848, -0.089, 0.0892, -0.3315, -0.9228)
 
 
 def feature_vector(type_confidence: float, stance_confidence: float, stance: str, claim_type: str) -> tuple:
