@@ -3,32 +3,33 @@
 import pytest
 
 from claims.extraction import extract
+from claims.extraction.calibration import calibrated
 from claims.extraction.tags import SentenceTag, quote_tags, sentence_tags
 
-# Each sentence with the (quote, stance, type, confidence) that full extraction
-# gives its claims; the typing stages alone must give the same tags.
+# Each sentence with the (quote, stance, type) that full extraction gives its
+# claims; the typing stages alone must give the same tags, at the same confidence.
 EXTRACTED = [
     (
         "The Northland MoD stated that Southland artillery had shelled Velka overnight.",
-        [("Southland artillery had shelled Velka overnight", "assert", "attack", 0.794)],
+        [("Southland artillery had shelled Velka overnight", "assert", "attack")],
     ),
     (
         "Southland authorities denied that any of their aircraft had been shot down.",
-        [("Southland authorities denied that any of their aircraft had been shot down", "deny", "materiel", 0.793)],
+        [("Southland authorities denied that any of their aircraft had been shot down", "deny", "materiel")],
     ),
     (
         "According to the Northland army, two soldiers were killed and five wounded near Dorn.",
-        [("two soldiers were killed and five wounded near Dorn", "assert", "casualties", 0.808)],
+        [("two soldiers were killed and five wounded near Dorn", "assert", "casualties")],
     ),
     (
         "The Northland MoD published footage showing its troops raising a flag over Ostra.",
-        [("its troops raising a flag over Ostra", "assert", "territorial", 0.767)],
+        [("its troops raising a flag over Ostra", "assert", "territorial")],
     ),
     (
         "The SDF confirmed that a ceasefire would take effect at midnight, while Norburg rejected the claim.",
         [
-            ("The SDF confirmed that a ceasefire would take effect at midnight", "confirm", "ceasefire", 0.79),
-            ("Norburg rejected the claim", "deny", "other", 0.55),
+            ("The SDF confirmed that a ceasefire would take effect at midnight", "confirm", "ceasefire"),
+            ("Norburg rejected the claim", "deny", "other"),
         ],
     ),
 ]
@@ -37,7 +38,7 @@ ANSWERED = "The Northland MoD said Southland drones had struck a fuel depot in V
 
 def _tags(claim, tags):
     tag = tags[(claim.start, claim.end)]
-    return (claim.quote, tag.stance, tag.claim_type, tag.confidence)
+    return (claim.quote, tag.stance, tag.claim_type)
 
 
 @pytest.mark.parametrize(("sentence", "expected"), EXTRACTED)
@@ -45,18 +46,19 @@ def test_sentence_tags_match_full_extraction_of_the_sentence(sentence, expected,
     found = extract(sentence, registry)
     tags = sentence_tags(sentence)
 
-    assert [(c.quote, c.stance, c.claim_type, c.confidence) for c in found] == expected
+    assert [(c.quote, c.stance, c.claim_type) for c in found] == expected
     assert [_tags(claim, tags) for claim in found] == expected
+    assert [tags[(c.start, c.end)].confidence for c in found] == [c.confidence for c in found]
 
 
 def test_sentence_tags_of_an_answer_take_the_answered_type_as_extraction_does(registry):
     claim, denial = extract(ANSWERED, registry)
     tags = sentence_tags(ANSWERED)
 
-    assert (denial.stance, denial.claim_type, denial.confidence, denial.responds_to) == ("deny", "attack", 0.751, 0)
-    assert _tags(denial, tags) == ("Southland denied it", "deny", "other", 0.55)  # alone, typed by its own words
+    assert (denial.stance, denial.claim_type, denial.responds_to) == ("deny", "attack", 0)
+    assert _tags(denial, tags) == ("Southland denied it", "deny", "other")  # alone, typed by its own words
     linked = tags[(denial.start, denial.end)].answering(tags[(claim.start, claim.end)])
-    assert (linked.stance, linked.claim_type, linked.confidence) == ("deny", "attack", 0.751)
+    assert (linked.stance, linked.claim_type, linked.confidence) == ("deny", "attack", denial.confidence)
 
 
 def test_sentence_without_attribution_has_no_tags():
@@ -70,7 +72,7 @@ def test_answering_takes_the_answered_type_at_lower_confidence():
     linked = denial.answering(answered)
 
     assert (linked.stance, linked.claim_type, linked.type_confidence) == ("deny", "attack", 0.81)
-    assert linked.confidence == 0.737
+    assert linked.confidence == calibrated(0.81, 0.9, "deny", "attack")  # the calibration of its own signals
     assert answered.answering(denial) is answered
 
 
