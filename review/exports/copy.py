@@ -62,20 +62,22 @@ CSV_ROWS = (
     f'LEFT JOIN ({HEADS}) h ON h.claim_id = b."pk" ORDER BY b."pk"'
 )
 # A claim's places joined by "; ", as a cell: escaped when the first place starts
-# like a formula (claimdesk_csv_cell's rule), NULL when there are none. Most claims
-# name three places or fewer: those are read by position, which costs a fraction of
-# unnesting the array for every row; and the joined text is referred to once, so
-# the planner never computes it twice.
-PLACES = """NULLIF(
-    CASE WHEN left("claims_claim"."locations" ->> 0, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', '''')
-         THEN '''' ELSE '' END
-    || CASE jsonb_array_length("claims_claim"."locations")
+# like a formula (claimdesk_csv_cell's rule), NULL when there are none. Claims
+# seldom name more than PLACES_BY_POSITION places: those are read by position,
+# which costs a fraction of unnesting the array for every row; and the joined
+# text is referred to once, so the planner never computes it twice.
+PLACES_BY_POSITION = 6
+_LOCATIONS = '"claims_claim"."locations"'
+_BY_POSITION = "".join(
+    f"\n        WHEN {count} THEN concat_ws('; ', {', '.join(f'{_LOCATIONS} ->> {n}' for n in range(count))})"
+    for count in range(2, PLACES_BY_POSITION + 1)
+)
+PLACES = f"""NULLIF(
+    CASE WHEN ascii({_LOCATIONS} ->> 0) IN (61, 43, 45, 64, 9, 13, 39) THEN '''' ELSE '' END
+    || CASE jsonb_array_length({_LOCATIONS})
         WHEN 0 THEN ''
-        WHEN 1 THEN "claims_claim"."locations" ->> 0
-        WHEN 2 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1)
-        WHEN 3 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1,
-                              "claims_claim"."locations" ->> 2)
-        ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text("claims_claim"."locations")), '; ')
+        WHEN 1 THEN {_LOCATIONS} ->> 0{_BY_POSITION}
+        ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text({_LOCATIONS})), '; ')
     END,
     ''
 )"""

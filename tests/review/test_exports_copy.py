@@ -31,6 +31,14 @@ AWKWARD = [
     "\\.",
 ]
 
+# How many places a claim names: none, a few, as many as the COPY reads by position, and more.
+PLACE_COUNTS = [0, 1, 2, 3, copy.PLACES_BY_POSITION, copy.PLACES_BY_POSITION + 1]
+
+
+def places(text: str, n: int) -> list[str]:
+    count = PLACE_COUNTS[n % len(PLACE_COUNTS)]
+    return [text, *(f"Place {k}" for k in range(1, count))] if count else []
+
 
 def python_csv(queryset) -> bytes:
     writer = formats.CsvWriter(exports.permalink_function())
@@ -61,7 +69,7 @@ def awkward_claims(conflict, analyst, editor):
             claim_type="" if n == 2 else "attack",
             event_date=datetime.date(2026, 4, n % 28 + 1) if n % 4 else None,
             time=datetime.time(n % 24, 5) if n % 5 else None,
-            locations=[[], [text], [text, "Tarn"], [text, "Tarn", "Morrow"], [text, "A", "B", "C", "D"]][n % 5],
+            locations=places(text, n),
             responds_to=made[-1] if made and n % 3 == 0 else None,
         )
         made.append(claim)
