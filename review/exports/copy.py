@@ -42,11 +42,14 @@ LAST_ID = 2**63 - 1
 # The head of each claim's audit chain (its latest event, review.audit.head_hash),
 # and each claim's evidence as one cell (every item starts with its relation,
 # never a formula), read for a chunk's range of ids at once: one pass over
-# each table where a lookup per claim would cost most of the export.
+# each table where a lookup per claim would cost most of the export. The
+# evidence is joined in id order by a window over the (claim_id, id) index's
+# order, where `string_agg(… ORDER BY id)` sorted every claim's items apart.
 HEADS = """SELECT DISTINCT ON (claim_id) claim_id, hash FROM review_auditevent
     WHERE claim_id > %s AND claim_id <= %s ORDER BY claim_id, seq DESC"""
-EVIDENCE = """SELECT claim_id, string_agg(relation || ' ' || url, E'\\n' ORDER BY id) AS text FROM review_evidence
-    WHERE removed_at IS NULL AND claim_id > %s AND claim_id <= %s GROUP BY claim_id"""
+EVIDENCE = """SELECT DISTINCT ON (claim_id) claim_id, string_agg(relation || ' ' || url, E'\\n')
+        OVER (PARTITION BY claim_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS text
+    FROM review_evidence WHERE removed_at IS NULL AND claim_id > %s AND claim_id <= %s ORDER BY claim_id"""
 HEAD = 'CASE WHEN b."version" = 0 THEN %s ELSE COALESCE(h.hash, %s) END'
 HEAD_LINE_END = len(GENESIS) + 1  # a row ends with its audit head (hex, never quoted) and "\n"
 # The rows: the claims' own cells (csv_queryset), then evidence and audit head.

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from claims.models import Claim
+from review import services
 from review.exports import copy, formats, reading
 from review.exports import services as exports
 from tests.factories import ActorFactory, ClaimFactory, DocumentFactory, UserFactory
@@ -76,6 +77,11 @@ def awkward_claims(conflict, analyst, editor):
     tricky_editor = UserFactory(username="-editor+1", roles=["editor"])
     for n, claim in enumerate(made[:10]):
         verify(claim, analyst, tricky_editor if n % 2 else editor, rationale=AWKWARD[n + 2] or "because")
+    # More items on a few claims, not added in their URLs' order, and one taken off: a cell lists the rest by id.
+    for claim in made[:3]:
+        for url in ("https://z.example/later", "https://a.example/earlier", "https://m.example/last"):
+            services.evidence_add(claim=claim, user=analyst, url=url, outlet="Outlet", relation="refutes")
+    services.evidence_remove(evidence=made[1].evidence.order_by("id")[1], user=editor, reason="a duplicate")
     return made
 
 
