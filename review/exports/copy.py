@@ -8,10 +8,11 @@ the datasets migration; empty cells as NULL, which COPY leaves unquoted).
 tests/review/test_exports_copy.py holds the two writers to the same bytes.
 
 Claims are read in chunks of `size` by keyset, each in one REPEATABLE READ
-snapshot: a query for the chunk's last id; a COPY of the chunk's
-"<id>:<audit head>" lines (the audit digest, and the row count); one for the
-versions and conflicts it holds; and the COPY of the rows, where evidence and
-audit heads are joined for the chunk's range of ids at once.
+snapshot: a query for the chunk's last id; the COPY of the rows, where evidence
+and audit heads are joined for the chunk's range of ids at once; and one for
+the versions and conflicts it holds. The audit digest's "<id>:<audit head>"
+lines are taken from the rows as they pass (a row starts with its id and ends
+with its head), so the claims are read once.
 """
 
 from collections.abc import Callable, Iterator
@@ -41,17 +42,16 @@ LAST_ID = 2**63 - 1
 # The head of each claim's audit chain (its latest event, review.audit.head_hash),
 # and each claim's evidence as one cell (every item starts with its relation,
 # never a formula), read for a chunk's range of ids at once: one pass over
-# each table where a lookup per claim would cost most of the export.
+# each table where a lookup per claim would cost most of the export. The
+# evidence is joined in id order by a window over the (claim_id, id) index's
+# order, where `string_agg(… ORDER BY id)` sorted every claim's items apart.
 HEADS = """SELECT DISTINCT ON (claim_id) claim_id, hash FROM review_auditevent
     WHERE claim_id > %s AND claim_id <= %s ORDER BY claim_id, seq DESC"""
-EVIDENCE = """SELECT claim_id, string_agg(relation || ' ' || url, E'\\n' ORDER BY id) AS text FROM review_evidence
-    WHERE removed_at IS NULL AND claim_id > %s AND claim_id <= %s GROUP BY claim_id"""
+EVIDENCE = """SELECT DISTINCT ON (claim_id) claim_id, string_agg(relation || ' ' || url, E'\\n')
+        OVER (PARTITION BY claim_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS text
+    FROM review_evidence WHERE removed_at IS NULL AND claim_id > %s AND claim_id <= %s ORDER BY claim_id"""
 HEAD = 'CASE WHEN b."version" = 0 THEN %s ELSE COALESCE(h.hash, %s) END'
-# "<id>:<audit head>" a claim, in id order: the lines the audit digest is made of.
-DIGEST_LINES = (
-    f"SELECT b.\"pk\"::text || ':' || {HEAD} FROM ({{claims}}) b "  # noqa: S608 - constants; values are parameters
-    f'LEFT JOIN ({HEADS}) h ON h.claim_id = b."pk" ORDER BY b."pk"'
-)
+HEAD_LINE_END = len(GENESIS) + 1  # a row ends with its audit head (hex, never quoted) and "\n"
 # The rows: the claims' own cells (csv_queryset), then evidence and audit head.
 _OWN = (
     "pk c_url c_verified document_id c_title c_document_url c_sentence c_quote c_claimant c_mention c_side "
@@ -65,20 +65,22 @@ CSV_ROWS = (
     f'LEFT JOIN ({HEADS}) h ON h.claim_id = b."pk" ORDER BY b."pk"'
 )
 # A claim's places joined by "; ", as a cell: escaped when the first place starts
-# like a formula (claimdesk_csv_cell's rule), NULL when there are none. Most claims
-# name three places or fewer: those are read by position, which costs a fraction of
-# unnesting the array for every row; and the joined text is referred to once, so
-# the planner never computes it twice.
-PLACES = """NULLIF(
-    CASE WHEN left("claims_claim"."locations" ->> 0, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', '''')
-         THEN '''' ELSE '' END
-    || CASE jsonb_array_length("claims_claim"."locations")
+# like a formula (claimdesk_csv_cell's rule), NULL when there are none. Claims
+# seldom name more than PLACES_BY_POSITION places: those are read by position,
+# which costs a fraction of unnesting the array for every row; and the joined
+# text is referred to once, so the planner never computes it twice.
+PLACES_BY_POSITION = 6
+_LOCATIONS = '"claims_claim"."locations"'
+_BY_POSITION = "".join(
+    f"\n        WHEN {count} THEN concat_ws('; ', {', '.join(f'{_LOCATIONS} ->> {n}' for n in range(count))})"
+    for count in range(2, PLACES_BY_POSITION + 1)
+)
+PLACES = f"""NULLIF(
+    CASE WHEN ascii({_LOCATIONS} ->> 0) IN (61, 43, 45, 64, 9, 13, 39) THEN '''' ELSE '' END
+    || CASE jsonb_array_length({_LOCATIONS})
         WHEN 0 THEN ''
-        WHEN 1 THEN "claims_claim"."locations" ->> 0
-        WHEN 2 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1)
-        WHEN 3 THEN concat_ws('; ', "claims_claim"."locations" ->> 0, "claims_claim"."locations" ->> 1,
-                              "claims_claim"."locations" ->> 2)
-        ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text("claims_claim"."locations")), '; ')
+        WHEN 1 THEN {_LOCATIONS} ->> 0{_BY_POSITION}
+        ELSE array_to_string(ARRAY(SELECT jsonb_array_elements_text({_LOCATIONS})), '; ')
     END,
     ''
 )"""
@@ -138,19 +140,36 @@ def csv_queryset(queryset: QuerySet, permalink_parts: tuple[str, str]) -> QueryS
     return annotated.order_by().values_list(*names)
 
 
-def _copy(sql: str, params, options: str = "") -> Iterator[bytes]:
-    """COPY of a query's rows, handed on in blocks of about BLOCK bytes."""
+def _copy_rows(sql: str, params, tally) -> Iterator[bytes]:
+    """COPY of the CSV rows, handed on in blocks of about BLOCK bytes, each counted and added to the audit digest.
+
+    PostgreSQL sends a COPY one row a message, and psycopg reads it a message at
+    a time, so each row's digest line is cut from it as it passes: the row is
+    "<id>,…,<head>\n", and ids and hex hold no comma.
+    """
     connection.ensure_connection()
-    with connection.connection.cursor() as raw, raw.copy(f"COPY ({sql}) TO STDOUT {options}", params) as copy:
-        pending, held = [], 0
-        for block in copy:
-            pending.append(bytes(block))
-            held += len(block)
+    with (
+        connection.connection.cursor() as raw,
+        raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
+    ):
+        rows, lines, held = [], [], 0
+        for message in copy:
+            row = bytes(message)
+            rows.append(row)
+            lines += (row[: row.index(b",") + 1], row[-HEAD_LINE_END:])
+            held += len(row)
             if held >= BLOCK:
-                yield b"".join(pending)
-                pending, held = [], 0
-        if pending:
-            yield b"".join(pending)
+                yield _block(rows, lines, tally)
+                rows, lines, held = [], [], 0
+        if rows:
+            yield _block(rows, lines, tally)
+
+
+def _block(rows: list[bytes], lines: list[bytes], tally) -> bytes:
+    """The rows as one block; their "<id>,", "<head>\n" pieces become the digest's "<id>:<head>\n" lines."""
+    tally.audit.update(b"".join(lines).replace(b",", b":"))
+    tally.rows += len(rows)
+    return b"".join(rows)
 
 
 def render_rows(
@@ -177,20 +196,15 @@ def _chunk(chunk: QuerySet, bounds: tuple[int, int], tally, permalink_parts) -> 
         # The query's estimated cost puts it over jit_above_cost, and compiling
         # it takes longer than running it: seconds for a chunk that reads in a fraction of one.
         cursor.execute("SET LOCAL jit = off")
-    claims, params = chunk.order_by().values_list("pk", "version").query.sql_with_params()
-    count = 0
-    digest = DIGEST_LINES.format(claims=claims)
-    for block in _copy(digest, [GENESIS, GENESIS, *params, *bounds]):  # text format: ids and hex need no escapes
-        tally.audit.update(block)
-        count += block.count(b"\n")
+    cells, params = csv_queryset(chunk, permalink_parts).query.sql_with_params()
+    before = tally.rows
+    yield from _copy_rows(CSV_ROWS.format(cells=cells), [GENESIS, GENESIS, *params, *bounds, *bounds], tally)
+    count = tally.rows - before
     if not count:
         return 0
-    tally.rows += count
     seen = chunk.order_by().values_list("extractor_version", "tagger_version", "conflict_id").distinct()
     for extractor, tagger, conflict in seen:
         tally.extractors.add(extractor)
         tally.taggers.add(tagger)
         tally.conflicts.add(conflict)
-    cells, params = csv_queryset(chunk, permalink_parts).query.sql_with_params()
-    yield from _copy(CSV_ROWS.format(cells=cells), [GENESIS, GENESIS, *params, *bounds, *bounds], "(FORMAT csv)")
     return count

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from claims.models import Claim
+from review import services
 from review.exports import copy, formats, reading
 from review.exports import services as exports
 from tests.factories import ActorFactory, ClaimFactory, DocumentFactory, UserFactory
@@ -30,6 +31,14 @@ AWKWARD = [
     " leading space",
     "\\.",
 ]
+
+# How many places a claim names: none, a few, as many as the COPY reads by position, and more.
+PLACE_COUNTS = [0, 1, 2, 3, copy.PLACES_BY_POSITION, copy.PLACES_BY_POSITION + 1]
+
+
+def places(text: str, n: int) -> list[str]:
+    count = PLACE_COUNTS[n % len(PLACE_COUNTS)]
+    return [text, *(f"Place {k}" for k in range(1, count))] if count else []
 
 
 def python_csv(queryset) -> bytes:
@@ -61,13 +70,18 @@ def awkward_claims(conflict, analyst, editor):
             claim_type="" if n == 2 else "attack",
             event_date=datetime.date(2026, 4, n % 28 + 1) if n % 4 else None,
             time=datetime.time(n % 24, 5) if n % 5 else None,
-            locations=[[], [text], [text, "Tarn"], [text, "Tarn", "Morrow"], [text, "A", "B", "C", "D"]][n % 5],
+            locations=places(text, n),
             responds_to=made[-1] if made and n % 3 == 0 else None,
         )
         made.append(claim)
     tricky_editor = UserFactory(username="-editor+1", roles=["editor"])
     for n, claim in enumerate(made[:10]):
         verify(claim, analyst, tricky_editor if n % 2 else editor, rationale=AWKWARD[n + 2] or "because")
+    # More items on a few claims, not added in their URLs' order, and one taken off: a cell lists the rest by id.
+    for claim in made[:3]:
+        for url in ("https://z.example/later", "https://a.example/earlier", "https://m.example/last"):
+            services.evidence_add(claim=claim, user=analyst, url=url, outlet="Outlet", relation="refutes")
+    services.evidence_remove(evidence=made[1].evidence.order_by("id")[1], user=editor, reason="a duplicate")
     return made
 
 
