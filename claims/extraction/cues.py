@@ -789,16 +789,23 @@ def _reported_by(sentence: str, tokens: list[Token], i: int, j: int) -> Attribut
     return attribution if _clause_content(sentence, attribution, begin, tokens[j + 1][START], False) else None
 
 
+def _source_named_from(tokens: list[Token], first: int, cue: int, stem: str) -> Attribution | None:
+    """An assertion by the source that starts at token `first` ("by the mayor"), cued at `cue`."""
+    stop = walk_source_right(tokens, first, len(tokens))
+    if stop <= first or not has_content_word(tokens, first, stop):
+        return None
+    attribution = Attribution("verb", ASSERT, cue, (tokens[first][START], tokens[stop - 1][END]))
+    attribution.stem, attribution.has_that = stem, True
+    return attribution
+
+
 def _as_reported_by(sentence: str, tokens: list[Token], i: int) -> Attribution | None:
     """'The strike hit the depot, as stated by the mayor': the clause before
     the comma is the claim; after a relative pronoun ("..., into which forces
     were squeezing fighters, as stated by an officer"), just the relative clause."""
-    first = i + 2
-    stop = walk_source_right(tokens, first, len(tokens))
-    if stop <= first or not has_content_word(tokens, first, stop):
+    attribution = _source_named_from(tokens, i + 2, i, "report")
+    if attribution is None:
         return None
-    attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
-    attribution.stem, attribution.has_that = "report", True
     comma = i - 2
     begin = _relative_clause_begin(sentence, tokens, comma)
     if begin is None:
@@ -813,12 +820,9 @@ def _labelled_by(sentence: str, tokens: list[Token], i: int) -> Attribution | No
         return None
     for k in range(i + 1, min(len(tokens) - 1, i + 8)):
         if tokens[k][LOWER] == "by":
-            first = k + 1
-            stop = walk_source_right(tokens, first, len(tokens))
-            if stop <= first or not has_content_word(tokens, first, stop):
+            attribution = _source_named_from(tokens, k + 1, i, "claim")
+            if attribution is None:
                 return None
-            attribution = Attribution("verb", ASSERT, i, (tokens[first][START], tokens[stop - 1][END]))
-            attribution.stem, attribution.has_that = "claim", True
             comma = i - 3
             begin = _clause_begin(sentence, tokens, comma)
             return attribution if _clause_content(sentence, attribution, begin, tokens[comma][START], False) else None
