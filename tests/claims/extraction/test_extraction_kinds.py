@@ -11,7 +11,8 @@ from datetime import date
 
 import pytest
 
-from claims.extraction import Registry, extract
+from claims.extraction import Registry
+from tests.claims.extraction.support import registry_of, rows
 
 RURITANIA_BORDURIA = {
     "name": "Ruritanian war",
@@ -38,13 +39,7 @@ RURITANIA_BORDURIA = {
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    from claims.extraction import parse_registry
-
-    return Registry.from_data(parse_registry(RURITANIA_BORDURIA))
-
-
-def rows(text, registry, *fields, document_date=None):
-    return [tuple(getattr(c, f) for f in fields) for c in extract(text, registry, document_date=document_date)]
+    return registry_of(RURITANIA_BORDURIA)
 
 
 # --- 1. dates without per-day headings ------------------------------------------

@@ -11,7 +11,8 @@ from datetime import date
 
 import pytest
 
-from claims.extraction import Registry, extract, parse_registry
+from claims.extraction import Registry
+from tests.claims.extraction.support import registry_of, rows
 
 RURITANIA_BORDURIA = {
     "name": "Ruritanian war",
@@ -33,11 +34,7 @@ RURITANIA_BORDURIA = {
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return Registry.from_data(parse_registry(RURITANIA_BORDURIA))
-
-
-def rows(text, registry, *fields):
-    return [tuple(getattr(c, f) for f in fields) for c in extract(text, registry)]
+    return registry_of(RURITANIA_BORDURIA)
 
 
 # --- sources the name walk stopped short of --------------------------------------------

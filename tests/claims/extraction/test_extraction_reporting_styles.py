@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from claims.extraction import Registry, extract
+from claims.extraction import Registry
+from tests.claims.extraction.support import rows
 
 VALDORIA_KESH = [
     {
@@ -29,23 +30,19 @@ def registry() -> Registry:
     return Registry.from_records(VALDORIA_KESH)
 
 
-def _rows(text, registry, *fields, document_date=None):
-    return [tuple(getattr(c, f) for f in fields) for c in extract(text, registry, document_date=document_date)]
-
-
 def test_extract_he_refers_to_the_named_spokesman_not_an_earlier_person(registry):
     text = (
         "Valdorian President Ana Merin said that her forces had retaken Dorsk. "
         "Valdorian Defence Ministry spokesman Tomas Brell said that three Keshan drones were shot down. "
         "He also said that a Keshan tank had been destroyed near Lenka."
     )
-    rows = _rows(text, registry, "claimant_mention", "claimant", "side")
-    assert rows[2] == ("He", "Valdorian MoD", "valdoria")
+    found = rows(text, registry, "claimant_mention", "claimant", "side")
+    assert found[2] == ("He", "Valdorian MoD", "valdoria")
 
 
 def test_extract_source_keeps_its_modifiers_and_resolves_through_an_alias_inside(registry):
     text = "UN human rights monitors reported that at least 40 civilians had been killed in Dorsk."
-    assert _rows(text, registry, "claimant_mention", "claimant", "side", "claim_type") == [
+    assert rows(text, registry, "claimant_mention", "claimant", "side", "claim_type") == [
         ("UN human rights monitors", "United Nations", "third_party", "casualties")
     ]
 
@@ -55,7 +52,7 @@ def test_extract_unknown_person_is_proposed_under_their_own_name(registry):
         "The governor of Lenka Province, Oren Vasko, said that Keshan forces were shelling Dorsk. "
         "A rebel commander, Idris Mahl, said that the town had fallen."
     )
-    assert _rows(text, registry, "claimant_mention", "claimant", "claimant_known", "side") == [
+    assert rows(text, registry, "claimant_mention", "claimant", "claimant_known", "side") == [
         ("The governor of Lenka Province, Oren Vasko", "Oren Vasko", False, "third_party"),
         ("A rebel commander, Idris Mahl", "Idris Mahl", False, "kesh"),
     ]
@@ -69,7 +66,7 @@ def test_extract_weekday_counts_back_from_the_dateline_without_moving_it(registr
         "The government said that the front was calm."
     )
     assert date(2031, 5, 17).weekday() == 5  # a Saturday
-    assert _rows(text, registry, "claimant", "event_date") == [
+    assert rows(text, registry, "claimant", "event_date") == [
         ("Valdorian MoD", date(2031, 5, 16)),
         ("Keshan Front", date(2031, 5, 12)),
         ("Valdorian government", date(2031, 5, 17)),
@@ -78,14 +75,14 @@ def test_extract_weekday_counts_back_from_the_dateline_without_moving_it(registr
 
 def test_extract_wire_dateline_dates_weekdays_and_leaves_the_quote(registry):
     text = "DORSK, 15 May 2031 (Reuters) - Keshan fighters shelled Dorsk on Tuesday, the government said."
-    assert _rows(text, registry, "quote", "claimant", "event_date", "locations") == [
+    assert rows(text, registry, "quote", "claimant", "event_date", "locations") == [
         ("Keshan fighters shelled Dorsk on Tuesday", "Valdorian government", date(2031, 5, 13), ("Dorsk",))
     ]
 
 
 def test_extract_accused_of_quotes_the_charge(registry):
     text = "Ostrava accused the Keshan Front of staging the killings, an accusation the rebels rejected."
-    assert _rows(text, registry, "quote", "claimant", "stance", "claim_type", "responds_to") == [
+    assert rows(text, registry, "quote", "claimant", "stance", "claim_type", "responds_to") == [
         ("staging the killings", "Valdorian government", "assert", "casualties", None),
         ("the rebels rejected", "Keshan Front", "deny", "casualties", 0),
     ]
@@ -98,7 +95,7 @@ def test_extract_attribution_after_its_content(registry):
         "Two drones were shot down over Lenka, said Tomas Brell, the ministry's spokesman. "
         "Residents reached by phone said heavy gunfire could be heard."
     )
-    assert _rows(text, registry, "quote", "claimant_mention", "claimant") == [
+    assert rows(text, registry, "quote", "claimant_mention", "claimant") == [
         ("Kesh shelled Dorsk overnight", "the government", "Valdorian government"),
         ("We have retaken the bridge", "Brell", "Valdorian MoD"),
         ("Two drones were shot down over Lenka", "Tomas Brell, the ministry's spokesman", "Valdorian MoD"),
@@ -112,7 +109,7 @@ def test_extract_parenthetical_and_contrasting_attributions(registry):
         "Keshan forces shelled Dorsk, according to the UN, in the early hours of the morning. "
         "Kesh shelled Dorsk, the government said, while the rebels said they had downed a helicopter."
     )
-    assert _rows(text, registry, "quote", "claimant", "claim_type") == [
+    assert rows(text, registry, "quote", "claimant", "claim_type") == [
         ("Keshan forces, according to Reuters, shelled the port of Lenka", "Reuters", "attack"),
         ("Keshan forces shelled Dorsk", "United Nations", "attack"),
         ("Kesh shelled Dorsk", "Valdorian government", "attack"),
@@ -122,7 +119,7 @@ def test_extract_parenthetical_and_contrasting_attributions(registry):
 
 def test_extract_affiliation_inside_an_unknown_mention_gives_the_side(registry):
     text = "A Valdorian-installed official said that the bridge was destroyed."
-    assert _rows(text, registry, "claimant", "side") == [("Valdorian-installed official", "valdoria")]
+    assert rows(text, registry, "claimant", "side") == [("Valdorian-installed official", "valdoria")]
 
 
 def test_extract_named_group_in_apposition_and_a_titled_person(registry):
@@ -131,7 +128,7 @@ def test_extract_named_group_in_apposition_and_a_titled_person(registry):
         "The Special Rapporteur on human rights in Valdoria, Lina Ostrova, said that she had received reports "
         "of executions. Health officials in Port Amar say at least 40 wounded people have been brought in."
     )
-    assert _rows(text, registry, "claimant", "side", "claim_type") == [
+    assert rows(text, registry, "claimant", "side", "claim_type") == [
         ("Keshan Front", "kesh", "casualties"),
         ("Lina Ostrova", "third_party", "casualties"),
         ("Health officials in Port Amar", "third_party", "casualties"),
@@ -145,7 +142,7 @@ def test_extract_types_of_lost_men_repelled_assault_and_lost_aircraft(registry):
         "The rebels claimed they had shot down a helicopter near Lenka. "
         "Ostrava denied that any aircraft had been lost."
     )
-    assert _rows(text, registry, "claim_type", "stance", "responds_to") == [
+    assert rows(text, registry, "claim_type", "stance", "responds_to") == [
         ("casualties", "assert", None),
         ("attack", "assert", None),
         ("materiel", "assert", None),
@@ -155,7 +152,7 @@ def test_extract_types_of_lost_men_repelled_assault_and_lost_aircraft(registry):
 
 def test_extract_relative_clause_denial_answers_the_claim_before(registry):
     text = "The UN said 14 children were killed in an airstrike on Dorsk, which the government denied carrying out."
-    assert _rows(text, registry, "claimant", "stance", "claim_type", "responds_to") == [
+    assert rows(text, registry, "claimant", "stance", "claim_type", "responds_to") == [
         ("United Nations", "assert", "casualties", None),
         ("Valdorian government", "deny", "casualties", 0),
     ]
@@ -163,7 +160,7 @@ def test_extract_relative_clause_denial_answers_the_claim_before(registry):
 
 def test_extract_since_date_does_not_date_the_claim(registry):
     text = "date 2031-06-14\nThe UN said that 85,000 people had been displaced since 1 June."
-    assert _rows(text, registry, "event_date") == [(date(2031, 6, 14),)]
+    assert rows(text, registry, "event_date") == [(date(2031, 6, 14),)]
 
 
 def test_extract_liveblog_stamps_and_date_lines(registry):
@@ -173,7 +170,7 @@ def test_extract_liveblog_stamps_and_date_lines(registry):
         "March 5, 2015\n\n"
         "08:30 GMT - The government said the rebels had fired mortars at the port on Thursday morning."
     )
-    assert _rows(text, registry, "quote", "event_date", "time") == [
+    assert rows(text, registry, "quote", "event_date", "time") == [
         ("Valdorian forces have pushed back the rebels from Lenka", date(2015, 3, 3), None),
         ("the rebels had fired mortars at the port on Thursday morning", date(2015, 3, 5), None),
     ]

@@ -11,8 +11,9 @@ from datetime import date
 
 import pytest
 
-from claims.extraction import Registry, extract, parse_registry
+from claims.extraction import Registry
 from claims.extraction.claimants import Resolver
+from tests.claims.extraction.support import registry_of, rows
 
 MAROVIA_TESKA = {
     "name": "Marovian war",
@@ -36,11 +37,7 @@ MAROVIA_TESKA = {
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return Registry.from_data(parse_registry(MAROVIA_TESKA))
-
-
-def rows(text, registry, *fields):
-    return [tuple(getattr(c, f) for f in fields) for c in extract(text, registry)]
+    return registry_of(MAROVIA_TESKA)
 
 
 # --- 11. claimant resolution ----------------------------------------------------------
