@@ -12,6 +12,9 @@ class ReviewClaimFilter(ClaimFilter):
     has_evidence = django_filters.BooleanFilter(method="filter_has_evidence", label="Has evidence")
     reserved_by_me = django_filters.BooleanFilter(method="filter_reserved_by_me", label="Reserved by me")
 
+    # Filters whose result depends on who reads and when, not only on the parameters.
+    reader_dependent = frozenset({"reserved_by_me"})
+
     class Meta(ClaimFilter.Meta):
         pass
 

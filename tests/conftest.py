@@ -221,6 +221,14 @@ def use_broker():
 
 
 @pytest.fixture(autouse=True)
+def _no_compiled_filters_carryover():
+    """The claims list reuses compiled filters within a process: each test starts without any."""
+    from review.api.views import ClaimViewSet
+
+    ClaimViewSet.pages.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Test users sign in often; the production hasher's cost is not what they test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,15 +11,25 @@ changed since (or 304, unchanged, with If-None-Match).
 import base64
 import datetime
 import json
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from cachetools import TTLCache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import replace_query_param
 
+from review.api.statements import row_reader
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# How long a process reuses the compiled keys query of a request (KeysetPagination.keys).
+STATEMENT_SECONDS = 60
+STATEMENTS_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -42,11 +52,45 @@ def orderings(*specs: tuple[str, str]) -> dict[str, Ordering]:
     return table
 
 
+@dataclass(frozen=True)
+class KeysStatement:
+    """A page's keys query compiled to SQL: run again without building a FilterSet or a queryset."""
+
+    database: str
+    sql: str | None  # None: the query matches nothing (Django raised EmptyResultSet)
+    params: tuple
+    fields: tuple
+
+    @classmethod
+    def of(cls, queryset: QuerySet, names: tuple[str, ...]) -> "KeysStatement":
+        """The statement of `queryset.values_list(*names)` (model field names, "pk" for the key)."""
+        values = queryset.values_list(*names)
+        query, meta = values.query, queryset.model._meta
+        fields = tuple(meta.pk if name == "pk" else meta.get_field(name) for name in names)
+        try:
+            sql, params = query.get_compiler(using=values.db).as_sql()
+        except EmptyResultSet:
+            return cls(values.db, None, (), fields)
+        return cls(values.db, sql, tuple(params), fields)
+
+    def run(self) -> list[tuple]:
+        if self.sql is None:
+            return []
+        with connections[self.database].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            rows = cursor.fetchall()
+        read = row_reader(list(self.fields))
+        return [tuple(read(row)) for row in rows]
+
+
 class KeysetPagination:
     page_size_query_param = "page_size"
 
     def __init__(self, allowed: dict[str, Ordering], default: str):
         self.allowed, self.default = allowed, default
+        # Compiled keys queries by what they depend on (see keys()), per process.
+        self.statements: TTLCache = TTLCache(maxsize=STATEMENTS_KEPT, ttl=STATEMENT_SECONDS)
+        self._lock = threading.Lock()
 
     def ordering(self, request) -> Ordering:
         name = request.query_params.get("ordering") or self.default
@@ -70,14 +114,35 @@ class KeysetPagination:
             queryset = queryset.filter(_after(ordering, *_decode(cursor, ordering)))
         return queryset.order_by(*_order_by(ordering))[: size + 1], ordering, size
 
-    def keys(self, queryset: QuerySet, request) -> list[tuple]:
+    def keys(self, queryset: Callable[[], QuerySet], request, *, reuse: Hashable | None = None) -> list[tuple]:
         """(id, updated_at, ordering key) of the rows `page` would read, the one after them included.
 
         Enough for a page's ETag and its links: the rows themselves can then be
         read by id (review.api.serializers.page_claims), or not at all for a 304.
+        `queryset` builds the filtered queryset. `reuse`, when given, names
+        everything that query depends on besides the request's path (who reads
+        and what they may see): a request with the same path and `reuse` within
+        STATEMENT_SECONDS runs the SQL compiled for the first one, without
+        building the FilterSet again. A poll repeats one URL, so it costs the
+        token check and this one query.
         """
-        window, ordering, _ = self._window(queryset, request)
-        return list(window.values_list("pk", "updated_at", ordering.field))
+        key = None if reuse is None else (reuse, request.get_full_path())
+        statement = None
+        if key is not None:
+            with self._lock:  # a TTLCache expires entries as it is read
+                statement = self.statements.get(key)
+        if statement is None:
+            window, ordering, _ = self._window(queryset(), request)
+            statement = KeysStatement.of(window, ("pk", "updated_at", ordering.field))
+            if key is not None:
+                with self._lock:
+                    self.statements[key] = statement
+        return statement.run()
+
+    def forget(self) -> None:
+        """Drop the compiled statements (after a row a filter names is deleted, and between tests)."""
+        with self._lock:
+            self.statements.clear()
 
     def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
         """The page's rows, and its links: `next` (None on the last page) and `resume`."""

@@ -95,6 +95,25 @@ WHERE c.id = ANY(CAST(%s AS bigint[]))
 """  # noqa: S608 - names from the models
 
 
+def _positions(prefix: str | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The names (without the prefix) and positions in CLAIM_COLUMNS of a relation's columns, or the claim's own."""
+    if prefix is None:
+        found = [(name, at) for at, name in enumerate(CLAIM_COLUMNS) if "__" not in name]
+    else:
+        found = [(name.removeprefix(prefix), at) for at, name in enumerate(CLAIM_COLUMNS) if name.startswith(prefix)]
+    names, positions = zip(*found, strict=True)
+    return names, positions
+
+
+# Where a page row's values go, found once: the claim's own fields, its document's, its claimant's.
+PAGE_OWN, PAGE_DOCUMENT, PAGE_CLAIMANT = (_positions(p) for p in (None, "document__", "claimant__"))
+
+
+def _take(row, columns: tuple[tuple[str, ...], tuple[int, ...]]) -> dict:
+    names, positions = columns
+    return dict(zip(names, [row[at] for at in positions], strict=True))
+
+
 def page_claims(ids: list[int], request) -> list[ClaimRow]:
     """The claims `ids` (a page, in that order) as ClaimRows, with answers and evidence as with_related gives."""
     if not ids:
@@ -106,13 +125,12 @@ def page_claims(ids: list[int], request) -> list[ClaimRow]:
         if pk not in found:
             continue  # deleted between the page's keys and its rows
         row, answer_ids = found[pk]
-        fields = dict(zip(CLAIM_COLUMNS, row, strict=True))
         claims.append(
             ClaimRow(
-                **{name: value for name, value in fields.items() if "__" not in name},
+                **_take(row, PAGE_OWN),
                 pk=pk,
-                document=SimpleNamespace(**_related(fields, "document")),
-                claimant=SimpleNamespace(**_related(fields, "claimant")),
+                document=SimpleNamespace(**_take(row, PAGE_DOCUMENT)),
+                claimant=SimpleNamespace(**_take(row, PAGE_CLAIMANT)),
                 answer_ids=answer_ids,
                 active_evidence=None if evidence is None else evidence[pk],
             )
@@ -131,11 +149,6 @@ def _page_rows(ids: list[int]) -> dict[int, tuple[list, list[int]]]:
     for answered, pk in Claim.objects.filter(responds_to_id__in=ids).order_by("id").values_list("responds_to_id", "id"):
         answers[answered].append(pk)
     return {row[0]: (row, answers[row[0]]) for row in Claim.objects.filter(pk__in=ids).values_list(*CLAIM_COLUMNS)}
-
-
-def _related(fields: dict, relation: str) -> dict:
-    prefix = f"{relation}__"
-    return {name.removeprefix(prefix): value for name, value in fields.items() if name.startswith(prefix)}
 
 
 def _evidence_of(ids: list[int]) -> dict[int, list[Evidence]]:

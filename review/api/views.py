@@ -34,6 +34,7 @@ from review.api.serializers import (
     page_claims,
     with_related,
 )
+from review.filters import ReviewClaimFilter
 from review.models import Verdict
 
 ID = r"\d{1,18}"
@@ -58,6 +59,11 @@ def _not_modified(etag: str) -> Response:
 
 def _with_etag(data, etag: str, code: int = status.HTTP_200_OK) -> Response:
     return Response(data, status=code, headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+
+
+def forget_compiled_filters(sender, **kwargs) -> None:
+    """Signal receiver: the claims list compiles its filters afresh in this process."""
+    ClaimViewSet.pages.forget()
 
 
 class ClaimViewSet(viewsets.GenericViewSet):
@@ -93,14 +99,23 @@ class ClaimViewSet(viewsets.GenericViewSet):
         """Claims, a page at a time (cursor pagination, no counts); ETag / If-None-Match for cheap polls."""
         # The page's keys first, from the bare claims table: they make the ETag (an
         # unchanged poll ends here) and the links; then its rows, read by id.
-        claims = self.filter_queryset(claims_visible_to(request.user, Claim.objects.all()))
-        keys = self.pages.keys(claims, request)
+        keys = self.pages.keys(
+            lambda: self.filter_queryset(claims_visible_to(request.user, Claim.objects.all())),
+            request,
+            reuse=self._keys_reuse(request),
+        )
         etag = etags.page_etag(request, keys)
         if etags.not_modified(request, etag):
             return _not_modified(etag)
         ids, links = self.pages.links(keys, request)
         results = [claim_data(claim) for claim in page_claims(ids, request)]
         return _with_etag({**links, "results": results}, etag)
+
+    def _keys_reuse(self, request):
+        """What the list's keys query depends on besides the path: what the caller may see (None: not reusable)."""
+        if not ReviewClaimFilter.reader_dependent.isdisjoint(request.query_params):
+            return None
+        return (etags.viewer_key(request), request.user.has_perm("claims.view_claim"))
 
     @extend_schema(
         parameters=[IF_NONE_MATCH], responses={200: ClaimSerializer, 304: NOT_MODIFIED, **ERRORS(401, 403, 404, 429)}
