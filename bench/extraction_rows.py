@@ -33,7 +33,7 @@ def run(*, smoke: bool, runs: int | None = None) -> list[Row]:
             samples=[words / seconds for seconds in result["seconds"]],
             baseline_name=result["baseline_name"],
             baseline_samples=[words / seconds for seconds in result["baseline_seconds"]],
-            target=Target(">=", 100_000),
+            target=Target(">=", 200_000),
         )
     ]
 

@@ -452,17 +452,18 @@ def _starts_with_preposition(sentence: str, start: int, end: int) -> bool:
     return first in PREPOSITIONS
 
 
-def quoted_sentence(sentence: str) -> Attribution | None:
+def quoted_sentence(sentence: str, end: int | None = None) -> Attribution | None:
     """The claim of a sentence that carries on a quotation opened before it
     ('"... sank." ... Also, the forces of the ship were diverted.'): the
-    sentence without its quotation marks and leading time phrase, when it
-    has a few words to say."""
+    sentence (up to `end`) without its quotation marks and leading time
+    phrase, when it has a few words to say."""
     attribution = Attribution("quoted", ASSERT, 0)
+    end = len(sentence) if end is None else end
     begin = skip_space(sentence, 0)
-    while begin < len(sentence) and sentence[begin] in _QUOTE_OPENERS:
+    while begin < end and sentence[begin] in _QUOTE_OPENERS:
         begin += 1
-    content = shape.strip_leading(sentence, begin, len(sentence))
-    start, end = shape.trim(sentence, content, len(sentence))
+    content = shape.strip_leading(sentence, begin, end)
+    start, end = shape.trim(sentence, content, end)
     if end > start and sentence[end - 1] in '"\u201d':
         end = shape.trim(sentence, start, end - 1)[1]
     if len(sentence[start:end].split()) < _MIN_QUOTED_WORDS:
@@ -471,3 +472,24 @@ def quoted_sentence(sentence: str) -> Attribution | None:
     attribution.content_start, attribution.content_end = start, end
     attribution.region = begin
     return attribution
+
+
+# Where a quoted statement's own clause gives way to a report inside it: ", and at 3 a.m., X reported".
+_CLAUSE_BREAK = re.compile(r"(?:,\s*|\s+)(?:and|but|while|whereas)\s+|;\s*")
+
+
+def quoted_lead(sentence: str, found: list[Attribution]) -> Attribution | None:
+    """A sentence that is all quotation, right after a speaker's statement, whose
+    first clause the speaker states and whose later ones report others
+    ('"A ship evacuated 54 sailors, and at 3 a.m. Turkey reported that it sank."'):
+    the claim of that first clause, up to the clause break before the first report."""
+    begin = skip_space(sentence, 0)
+    if begin >= len(sentence) or sentence[begin] not in _QUOTE_OPENERS:
+        return None
+    first = min(attribution.region for attribution in found) if found else len(sentence)
+    if any(attribution.quote[0] <= begin + 1 for attribution in found):
+        return None  # '"We hit the depot," the governor said': the quotation is the report's own
+    breaks = [match.start() for match in _CLAUSE_BREAK.finditer(sentence, begin, first)]
+    if found and not breaks:
+        return None
+    return quoted_sentence(sentence, breaks[-1] if found else None)

@@ -11,7 +11,10 @@ from .lexicon import MONTHS, SOURCE_ACTIONS, TIME_WORDS, WEEKDAYS
 
 _MONTH = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
 _WEEKDAY = "|".join(day.capitalize() for day in WEEKDAYS)
-_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*(?:local time|hours|GMT|UTC))?(?:\s*\([^()]{0,30}\))?"
+_CLOCK = (
+    r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.m\.)?|\d{1,2}\s*[ap]\.m\.)"
+    r"(?:\s*(?:local time|hours|GMT|UTC))?(?:\s*\([^()]{0,30}\))?"
+)
 _DATE = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
 _APPROX = r"(?:(?:approximately|about|around|roughly|some|at least|just)\s+)?"
 

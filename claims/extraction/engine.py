@@ -10,7 +10,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-from .attributions import Attribution, analyse, quoted_sentence
+from .attributions import Attribution, analyse, quoted_lead, quoted_sentence
 from .calibration import calibrated
 from .claimants import Claimant, Resolver
 from .classify import classify, stance_confidence
@@ -58,6 +58,7 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
     previous_claims = True
     previous_end = 0
     quoting: Claimant | None = None  # whose quotation runs on into the next sentence
+    speaker: Claimant | None = None  # who made the last claim of the previous sentence, in this paragraph
     for index, (start, end, heading) in enumerate(spans):
         body = text[start:end]
         if heading:
@@ -66,14 +67,19 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
         paragraph = text.find("\n", previous_end, start) >= 0
         if paragraph:
             tracker.on_paragraph()
-            quoting = None
+            quoting = speaker = None
         previous_end = end
         found, tokens = analyse(body)
         last_side = recent[-1].side if recent else None
         made = _sentence_drafts(index, start, body, found, resolver, last_side) if found else []
         if quoting is not None and not made:
             made, tokens = _quoted_on(index, start, body, quoting)
+        elif quoting is None and speaker is not None:
+            made, tokens, speaker = _quoted_after(index, start, body, found, made, tokens, speaker)
+        else:
+            speaker = None
         quoting = _open_quotation(body, made, quoting)
+        speaker = speaker or (_as_quoted(made[-1].claimant) if made else None)
         _date_sentence(tracker, body, made, start, paragraph)
         for draft in made:
             answer = _answer(draft, len(records), body, resolver, previous_claims)
@@ -129,6 +135,22 @@ def _quoted_on(index: int, start: int, body: str, speaker: Claimant) -> tuple[li
     return [_Draft(index, start, found, speaker)], tokenize(body)
 
 
+def _quoted_after(index, start, body, found, made, tokens, speaker) -> tuple[list[_Draft], list, Claimant | None]:
+    """A sentence that is all quotation after `speaker`'s statement: its first
+    clause is the speaker's claim, before any report the quotation holds. The
+    speaker stays the one quoted for the next sentence when the clause was theirs."""
+    lead = quoted_lead(body, found)
+    if lead is None:
+        return made, tokens, None
+    own = _Draft(index, start, lead, speaker)
+    return [own, *made], tokens or tokenize(body), speaker
+
+
+def _as_quoted(claimant: Claimant) -> Claimant:
+    """The claimant as the speaker of words quoted after their statement (no mention of their own)."""
+    return Claimant(None, claimant.name, claimant.known, claimant.side, claimant.person, True)
+
+
 def _open_quotation(body: str, made: list[_Draft], quoting: Claimant | None) -> Claimant | None:
     """The speaker whose quotation is still open after this sentence."""
     straight = body.count('"') % 2 == 1
@@ -137,8 +159,7 @@ def _open_quotation(body: str, made: list[_Draft], quoting: Claimant | None) -> 
         return None if straight or curly < 0 else quoting  # this sentence closes it
     if not made or not (straight or curly > 0):
         return None
-    last = made[-1].claimant
-    return Claimant(None, last.name, last.known, last.side, last.person, True)
+    return _as_quoted(made[-1].claimant)
 
 
 def _claimants(attribution, body, resolver, by_attribution, made, last_side) -> list[Claimant]:

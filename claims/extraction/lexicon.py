@@ -122,6 +122,43 @@ IRREGULAR_PAST = frozenset(
     )
 )
 
+# The forms of verbs that change their stem, by their base: linking compares
+# what two claims say by word stems, and "had sunk" restates "sank".
+_VERB_FORMS = """
+    sink: sank sunk sinking sinks
+    strike: struck striking strikes
+    shoot: shot shooting shoots
+    take: took taken taking takes
+    fall: fell fallen falling falls
+    flee: fled fleeing flees
+    fight: fought fighting fights
+    lose: lost losing loses
+    hold: held holding holds
+    seize: seized seizing seizes
+    retake: retook retaken retaking retakes
+    overrun: overran overrunning overruns
+    withdraw: withdrew withdrawn withdrawing withdraws
+    blow: blew blown blowing blows
+    tear: tore torn tearing tears
+    drive: drove driven driving drives
+    bring: brought bringing brings
+    send: sent sending sends
+    rise: rose risen rising rises
+    break: broke broken breaking breaks
+"""
+
+
+def _bases(table: str) -> dict[str, str]:
+    bases = {}
+    for line in table.strip().splitlines():
+        base, forms = (part.strip() for part in line.split(":"))
+        for form in (base, *forms.split()):
+            bases[form] = base
+    return bases
+
+
+VERB_BASES = _bases(_VERB_FORMS)
+
 PRONOUNS = frozenset(["it", "he", "she", "they", "we", "who"])
 PERSON_PRONOUNS = frozenset({"he", "she"})
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .classify import classify
-from .lexicon import words
+from .lexicon import VERB_BASES, words
 from .registry import Registry
 
 # How many earlier claims an answer looks back over: linking claims[n] reads
@@ -293,18 +293,19 @@ def _words(claim: Answer, registry: Registry) -> frozenset[str]:
 
 
 def _plain_stems(text: str) -> frozenset[str]:
-    """Five-letter stems of the lower-case content words only."""
-    return frozenset(w[:5] for w in _WORD.findall(text) if w.islower() and w not in _STOP)
+    """Five-letter stems of the lower-case content words only (of a verb's base)."""
+    return frozenset(VERB_BASES.get(w, w)[:5] for w in _WORD.findall(text) if w.islower() and w not in _STOP)
 
 
 def _stems(text: str, registry: Registry) -> frozenset[str]:
-    """Five-letter stems of content words; actor names and demonyms left out."""
+    """Five-letter stems of content words (of a verb's base: "sank", "sunk" -> "sink");
+    actor names and demonyms left out."""
     out = set()
     for word in _WORD.findall(text):
         lower = word.lower()
         if lower in _STOP or (word[0].isupper() and registry.word_actor(word) is not None):
             continue
-        out.add(lower[:5])
+        out.add(VERB_BASES.get(lower, lower)[:5])
         if lower in _EQUIPMENT:
             out.add("#equipment")  # "any aircraft was lost" answers "a helicopter was shot down"
     return frozenset(out)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-EXTRACTOR_VERSION = "rules-1.3"
+EXTRACTOR_VERSION = "rules-1.4"
 
 
 @dataclass(frozen=True, slots=True)

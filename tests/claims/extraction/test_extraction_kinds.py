@@ -157,6 +157,37 @@ def test_quotation_that_runs_on_gives_each_sentence_to_the_speaker(registry):
     ]
 
 
+def test_a_quotation_after_a_statement_is_the_speaker_s_up_to_the_reports_it_holds(registry):
+    # digest style: the minister's statement, then his words quoted, reporting two others
+    text = (
+        "On 4 May the Ruritanian army reported that rebels shelled the bridge at Kolno. "
+        '"From 6 a.m., our engineers rebuilt two spans of the bridge, and at noon the Concord reported '
+        'that the road was open." The rebels denied that the road was open.'
+    )
+    fields = ("quote", "claimant_mention", "claimant", "stance", "responds_to")
+    assert rows(text, registry, *fields, document_date=date(2026, 5, 6)) == [
+        ("rebels shelled the bridge at Kolno", "the Ruritanian army", "Ruritanian army", "assert", None),
+        ("our engineers rebuilt two spans of the bridge", None, "Ruritanian army", "assert", None),
+        ("the road was open", "the Concord", "Concord of Nations", "assert", None),
+        ("The rebels denied that the road was open", "The rebels", "Bordurian Liberation Army", "deny", 2),
+    ]
+    assert {day for (day,) in rows(text, registry, "event_date", document_date=date(2026, 5, 6))} == {date(2026, 5, 4)}
+
+
+def test_a_quotation_that_names_its_own_speaker_or_starts_a_paragraph_is_not_the_last_speaker_s(registry):
+    # encyclopedic style: the quotation's own "said", and a new paragraph with nobody speaking
+    text = (
+        "The Ruritanian army said that rebels shelled the bridge at Kolno. "
+        '"Rebel units fired four shells at the bridge," the Concord said.\n\n'
+        '"Nothing was hit at the bridge that night, and the rebels said the bridge was never a target."'
+    )
+    assert rows(text, registry, "quote", "claimant") == [
+        ("rebels shelled the bridge at Kolno", "Ruritanian army"),
+        ("Rebel units fired four shells at the bridge", "Concord of Nations"),
+        ("the bridge was never a target", "Bordurian Liberation Army"),
+    ]
+
+
 # --- 3. both sides --------------------------------------------------------------------
 
 

@@ -380,3 +380,24 @@ def test_according_to_him_is_the_source_just_named(registry):
         ),
         ("there were 485 crew on board", None, "Ruritanian navy", date(2031, 5, 3)),
     ]
+
+
+# --- words in another form ------------------------------------------------------------------
+
+
+def test_an_answer_shares_words_with_its_claim_in_any_form_of_the_verb(registry):
+    from claims.extraction.links import Answer, link
+
+    def claim(index, stance, name, side, content, claim_type):
+        return Answer(index, index, stance, name, side, content, claim_type, 0.5, False)
+
+    claims = [
+        claim(0, "assert", "Ruritanian army", "ruritania", "the ridge fell at dawn", "territorial"),
+        claim(1, "assert", "Ruritanian army", "ruritania", "troops held the crossing at Vados", "territorial"),
+        claim(2, "confirm", "Concord of Nations", "third_party", "the ridge had fallen", "other"),
+    ]
+    link(claims, registry)
+
+    # "had fallen" restates "fell" (two words shared, the ridge and the fall): it answers
+    # that claim, not the nearer one that only has its type
+    assert [c.responds_to for c in claims] == [None, None, 0]

@@ -29,7 +29,7 @@ def test_claim_to_record_has_schema_fields(registry):
         "end": claims[1].end,
         "confidence": claims[1].confidence,
         "claimant_known": True,
-        "version": "rules-1.3",
+        "version": "rules-1.4",
     }
     assert records[0]["event_date"] == date(2031, 5, 3).isoformat()
 
