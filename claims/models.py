@@ -259,6 +259,8 @@ class Claim(models.Model):
             models.Index(fields=["verdict", "-id"], name="claim_verdict_idx"),
             # Claim list filtered by review state, newest first (review queue, admin, API).
             models.Index(fields=["review_state", "-id"], name="claim_review_state_idx"),
+            # Review queue, least certain first: unreviewed claims by confidence.
+            models.Index(fields=["review_state", "confidence", "id"], name="claim_review_confidence_idx"),
             # Claim list scoped to a conflict, newest first (every list).
             models.Index(fields=["conflict", "-id"], name="claim_conflict_idx"),
             # Incremental sync: changes since a point, in (updated_at, id) order (API).

@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=15)
 # How many locked-but-taken candidates "review next" steps over before giving up.
 ATTEMPTS = 5
+# The queue's orders ("order" of its filters): oldest first, or the claims the engine is
+# least sure of first (calibrated confidence, lowest first; claims without one come last).
+# Each is served by an index over unreviewed claims (claims.models).
+QUEUE_ORDERS = {"": ("id",), "least_certain": ("confidence", "id")}
+QUEUE_ORDER_CHOICES = (("", "oldest first"), ("least_certain", "least certain first"))
 RELATED_LIMIT = 8
 # Claims of the same days looked at for related ones, at most (the event-date index, in order).
 WINDOW_LIMIT = 1000
@@ -51,19 +56,27 @@ def held_by_others(user, now: datetime.datetime) -> Exists:
     return Exists(Reservation.objects.filter(claim=OuterRef("pk"), expires_at__gt=now).exclude(user=user))
 
 
-def reservation_take_next(*, user, queryset: QuerySet, skipped: tuple[int, ...] = ()) -> int | None:
+def queue_order(order: str | None) -> tuple[str, ...]:
+    """The queue's order by its name: oldest first (the default) or least certain first."""
+    return QUEUE_ORDERS.get(order or "", QUEUE_ORDERS[""])
+
+
+def reservation_take_next(
+    *, user, queryset: QuerySet, skipped: tuple[int, ...] = (), order: str | None = None
+) -> int | None:
     """Reserve the first unreviewed claim of `queryset` (already filtered) nobody else holds.
 
     The user's other leases are released: an analyst holds one claim at a
     time. Claims in `skipped` (this analyst's recent skips) are passed over.
-    Returns the claim's id, or None when the queue is empty.
+    `order` names the queue's order (QUEUE_ORDERS). Returns the claim's id,
+    or None when the queue is empty.
     """
     now = timezone.now()
     candidates = (
         queryset.filter(review_state=ReviewState.UNREVIEWED)
         .exclude(held_by_others(user, now))
         .exclude(pk__in=skipped)
-        .order_by("id")
+        .order_by(*queue_order(order))
     )
     with transaction.atomic():
         passed: list[int] = []

@@ -30,6 +30,7 @@ QUEUE_FIELDS = (
     "place",
     "q",
     "conflict",
+    "order",
 )
 
 

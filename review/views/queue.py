@@ -33,10 +33,11 @@ def take_next(request):
         messages.error(request, "Check the queue's filters: " + _errors(filterset))
         return redirect("review:queue")
     skipped = tuple(request.session.get("review_skipped", []))
-    taken = workspace.reservation_take_next(user=request.user, queryset=filterset.qs, skipped=skipped)
+    order = filters.get("order")
+    taken = workspace.reservation_take_next(user=request.user, queryset=filterset.qs, skipped=skipped, order=order)
     if taken is None and skipped:
         request.session["review_skipped"] = []  # only skipped claims are left: offer them again
-        taken = workspace.reservation_take_next(user=request.user, queryset=filterset.qs)
+        taken = workspace.reservation_take_next(user=request.user, queryset=filterset.qs, order=order)
     if taken is None:
         messages.info(request, "No unreviewed claim is waiting with these filters.")
         return redirect("review:queue")
@@ -72,9 +73,10 @@ def queue(request):
             .select_related("claimant", "document")
             .only(
                 "pk", "quote", "claimant_mention", "side", "claim_type", "stance", "event_date", "locations",
-                "claimant__name", "document__title", "document__source_name", "conflict_id", "document_id",
+                "confidence", "claimant__name", "document__title", "document__source_name", "conflict_id",
+                "document_id",
             )
-            .order_by("id")
+            .order_by(*workspace.queue_order(filters.get("order")))
         )  # fmt: skip
         offset = (page - 1) * PAGE_SIZE
         claims = list(waiting[offset : offset + PAGE_SIZE + 1])
@@ -89,6 +91,8 @@ def queue(request):
         "page": page,
         "has_more": has_more,
         "types": ClaimType.choices,
+        "orders": workspace.QUEUE_ORDER_CHOICES,
+        "order_shown": dict(workspace.QUEUE_ORDER_CHOICES).get(filters.get("order", ""), "oldest first"),
         "sides": sides,
         "actor_options": _options(Actor.objects.order_by("name").values_list("pk", "name"), filters.get("claimant")),
         "today": workspace.counts_today(request.user),

@@ -61,6 +61,14 @@ def test_review_workspace_in_a_browser(browser, live_server, actors):
     ana.goto(f"{live_server.url}/review/queue/")
     assert ana.locator("#queue-list tbody tr").count() == Claim.objects.count()
     _shoot(ana, "queue")
+    # Least certain first: the list in rising confidence, shown on each row.
+    ana.select_option("#queue-form select[name=order]", "least_certain")
+    ana.click("#queue-form button[type=submit]:not(.primary)")
+    ana.wait_for_url("**/review/queue/?*order=least_certain*")
+    shown = [float(text.removeprefix("conf. ")) for text in ana.locator("#queue-list .confidence").all_inner_texts()]
+    assert len(shown) == Claim.objects.exclude(confidence=None).count() > 1
+    assert shown == sorted(shown) and shown[0] < shown[-1]
+    ana.select_option("#queue-form select[name=order]", "")
 
     # Both analysts take "review next" with the same filters: each gets a claim of their own.
     ana.select_option("#queue-form select[name=claim_type]", "materiel")

@@ -12,6 +12,7 @@ from claims.models import Claim
 from review import services, workspace
 from review.models import Reservation
 from review.selectors import claims_for
+from review.views import QUEUE_SESSION_KEY
 from tests.factories import ClaimFactory, DocumentFactory, UserFactory
 
 
@@ -56,6 +57,30 @@ def test_workspace_next_uses_the_filterset(client, three, analyst):
     assert list(Reservation.objects.values_list("claim_id", flat=True)) == [three[2].pk]
     empty = client.get(reverse("review:next"), {"side": "nowhere"}, follow=True)
     assert [str(m) for m in empty.context["messages"]] == ["No unreviewed claim is waiting with these filters."]
+
+
+@pytest.mark.django_db
+def test_workspace_queue_offers_the_least_certain_claims_first(client, three, analyst, other_analyst):
+    for claim, confidence in zip(three, (0.9, None, 0.55), strict=True):
+        Claim.objects.filter(pk=claim.pk).update(confidence=confidence)
+    client.force_login(analyst)
+
+    oldest = client.get(reverse("review:queue"))
+    assert [c.pk for c in oldest.context["claims"]] == [c.pk for c in three]
+    least = client.get(reverse("review:queue"), {"order": "least_certain"})
+    # lowest confidence first; a claim without one comes last
+    assert [c.pk for c in least.context["claims"]] == [three[2].pk, three[0].pk, three[1].pk]
+    html = least.content.decode()
+    assert '<option value="least_certain" selected>least certain first</option>' in html
+    assert "least certain first</small>" in html
+    assert '<span class="confidence" title="calibrated confidence">conf. 0.55</span>' in html
+
+    # "review next" takes the least certain claim nobody holds, and keeps the order for "next" and "skip"
+    assert _next(client, order="least_certain") == f"/review/claims/{three[2].pk}/"
+    assert client.session[QUEUE_SESSION_KEY] == {"order": "least_certain"}
+    client.force_login(other_analyst)
+    assert _next(client, order="least_certain") == f"/review/claims/{three[0].pk}/"
+    assert _next(client) == f"/review/claims/{three[0].pk}/"  # the claim held is kept, whatever the order
 
 
 @pytest.mark.django_db
