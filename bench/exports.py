@@ -16,6 +16,8 @@ by COPY) is timed once for its peak memory too.
 """
 
 import hashlib
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -198,7 +200,12 @@ def _export(env: dict[str, str], fmt: str, output: Path) -> tuple[float, float]:
     started = time.perf_counter()
     with stack.log_path(f"exports-{fmt}").open("ab") as log_file:
         launched = [sys.executable, "-c", _LAUNCHER, str(peak), *command, "-o", str(output)]
-        process = subprocess.run(launched, cwd=ROOT, env=env, stdout=log_file, stderr=log_file, check=False)
+        process = subprocess.Popen(launched, cwd=ROOT, env=env, stdout=log_file, stderr=log_file, process_group=0)
+        try:
+            process.wait()
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)  # the launcher and the export it forked
+            raise
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise BenchError(f"manage.py export --format {fmt} exited {process.returncode} (see bench/results)")

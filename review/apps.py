@@ -22,15 +22,18 @@ def _connect_api() -> None:
 
     from claims.models import Actor, Conflict, Document
     from claims.signals import document_extracted
-    from review.api import tasks, views, webhooks  # noqa: F401 - tasks registers review.deliver_webhook
+    from review.api import pagination, tasks, webhooks  # noqa: F401 - tasks registers review.deliver_webhook
 
     document_extracted.connect(webhooks.on_document_extracted, dispatch_uid="review.api.document_extracted")
     # A filter names conflicts by slug and claimants and documents by id: when one goes (or a
     # conflict changes), this process forgets the list queries it compiled with them.
-    named = ((post_delete, Actor), (post_delete, Document), (post_delete, Conflict), (post_save, Conflict))
-    for signal, model in named:
-        uid = f"review.api.forget.{signal is post_save}.{model.__name__}"
-        signal.connect(views.forget_compiled_filters, sender=model, dispatch_uid=uid)
+    for signal, model in (
+        (post_delete, Actor),
+        (post_delete, Document),
+        (post_delete, Conflict),
+        (post_save, Conflict),
+    ):
+        signal.connect(pagination.forget_statements, sender=model, dispatch_uid=f"review.api.forget.{model.__name__}")
 
 
 def _sync_roles(sender, **kwargs) -> None:

@@ -32,11 +32,21 @@ logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=15)
 # How many locked-but-taken candidates "review next" steps over before giving up.
 ATTEMPTS = 5
-# The queue's orders ("order" of its filters): oldest first, or the claims the engine is
-# least sure of first (calibrated confidence, lowest first; claims without one come last).
+
+
+@dataclass(frozen=True)
+class QueueOrder:
+    label: str
+    fields: tuple[str, ...]
+
+
+# The queue's orders ("order" of its filters) by name: oldest first, or the claims the engine
+# is least sure of first (calibrated confidence, lowest first; claims without one come last).
 # Each is served by an index over unreviewed claims (claims.models).
-QUEUE_ORDERS = {"": ("id",), "least_certain": ("confidence", "id")}
-QUEUE_ORDER_CHOICES = (("", "oldest first"), ("least_certain", "least certain first"))
+QUEUE_ORDERS = {
+    "": QueueOrder("oldest first", ("id",)),
+    "least_certain": QueueOrder("least certain first", ("confidence", "id")),
+}
 RELATED_LIMIT = 8
 # Claims of the same days looked at for related ones, at most (the event-date index, in order).
 WINDOW_LIMIT = 1000
@@ -56,7 +66,7 @@ def held_by_others(user, now: datetime.datetime) -> Exists:
     return Exists(Reservation.objects.filter(claim=OuterRef("pk"), expires_at__gt=now).exclude(user=user))
 
 
-def queue_order(order: str | None) -> tuple[str, ...]:
+def queue_order(order: str | None) -> QueueOrder:
     """The queue's order by its name: oldest first (the default) or least certain first."""
     return QUEUE_ORDERS.get(order or "", QUEUE_ORDERS[""])
 
@@ -76,7 +86,7 @@ def reservation_take_next(
         queryset.filter(review_state=ReviewState.UNREVIEWED)
         .exclude(held_by_others(user, now))
         .exclude(pk__in=skipped)
-        .order_by(*queue_order(order))
+        .order_by(*queue_order(order).fields)
     )
     with transaction.atomic():
         passed: list[int] = []

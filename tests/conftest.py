@@ -223,9 +223,9 @@ def use_broker():
 @pytest.fixture(autouse=True)
 def _no_compiled_filters_carryover():
     """The claims list reuses compiled filters within a process: each test starts without any."""
-    from review.api.views import ClaimViewSet
+    from review.api.pagination import forget_statements
 
-    ClaimViewSet.pages.forget()
+    forget_statements()
 
 
 @pytest.fixture(autouse=True)

@@ -72,14 +72,14 @@ def extract(text: str, registry: Registry, document_date: date | None = None) ->
         found, tokens = analyse(body)
         last_side = recent[-1].side if recent else None
         made = _sentence_drafts(index, start, body, found, resolver, last_side) if found else []
+        kept = None  # the speaker this sentence goes on quoting, if any
         if quoting is not None and not made:
             made, tokens = _quoted_on(index, start, body, quoting)
+            kept = speaker
         elif quoting is None and speaker is not None:
-            made, tokens, speaker = _quoted_after(index, start, body, found, made, tokens, speaker)
-        else:
-            speaker = None
+            made, tokens, kept = _quoted_after(index, start, body, found, made, tokens, speaker)
         quoting = _open_quotation(body, made, quoting)
-        speaker = speaker or (_as_quoted(made[-1].claimant) if made else None)
+        speaker = kept or (_as_quoted(made[-1].claimant) if made else None)
         _date_sentence(tracker, body, made, start, paragraph)
         for draft in made:
             answer = _answer(draft, len(records), body, resolver, previous_claims)
@@ -138,7 +138,7 @@ def _quoted_on(index: int, start: int, body: str, speaker: Claimant) -> tuple[li
 def _quoted_after(index, start, body, found, made, tokens, speaker) -> tuple[list[_Draft], list, Claimant | None]:
     """A sentence that is all quotation after `speaker`'s statement: its first
     clause is the speaker's claim, before any report the quotation holds. The
-    speaker stays the one quoted for the next sentence when the clause was theirs."""
+    speaker is returned, as the one still quoted, when the clause was theirs."""
     lead = quoted_lead(body, found)
     if lead is None:
         return made, tokens, None

@@ -30,6 +30,18 @@ MAX_PAGE_SIZE = 200
 # How long a process reuses the compiled keys query of a request (KeysetPagination.keys).
 STATEMENT_SECONDS = 60
 STATEMENTS_KEPT = 1024
+# The compiled keys queries of this process, by what they depend on (see keys()); the path
+# in each key tells one list from another.
+_STATEMENTS: TTLCache = TTLCache(maxsize=STATEMENTS_KEPT, ttl=STATEMENT_SECONDS)
+_STATEMENTS_LOCK = threading.Lock()
+
+
+def forget_statements(sender=None, **kwargs) -> None:
+    """Drop this process's compiled keys queries: a signal receiver for a row a filter
+    names (a conflict by slug, a claimant or document by id) changing or going, and
+    the test suite's reset between tests."""
+    with _STATEMENTS_LOCK:
+        _STATEMENTS.clear()
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,7 @@ class KeysStatement:
         with connections[self.database].cursor() as cursor:
             cursor.execute(self.sql, self.params)
             rows = cursor.fetchall()
-        read = row_reader(list(self.fields))
+        read = row_reader(self.fields)
         return [tuple(read(row)) for row in rows]
 
 
@@ -88,9 +100,6 @@ class KeysetPagination:
 
     def __init__(self, allowed: dict[str, Ordering], default: str):
         self.allowed, self.default = allowed, default
-        # Compiled keys queries by what they depend on (see keys()), per process.
-        self.statements: TTLCache = TTLCache(maxsize=STATEMENTS_KEPT, ttl=STATEMENT_SECONDS)
-        self._lock = threading.Lock()
 
     def ordering(self, request) -> Ordering:
         name = request.query_params.get("ordering") or self.default
@@ -129,20 +138,15 @@ class KeysetPagination:
         key = None if reuse is None else (reuse, request.get_full_path())
         statement = None
         if key is not None:
-            with self._lock:  # a TTLCache expires entries as it is read
-                statement = self.statements.get(key)
+            with _STATEMENTS_LOCK:  # a TTLCache expires entries as it is read
+                statement = _STATEMENTS.get(key)
         if statement is None:
             window, ordering, _ = self._window(queryset(), request)
             statement = KeysStatement.of(window, ("pk", "updated_at", ordering.field))
             if key is not None:
-                with self._lock:
-                    self.statements[key] = statement
+                with _STATEMENTS_LOCK:
+                    _STATEMENTS[key] = statement
         return statement.run()
-
-    def forget(self) -> None:
-        """Drop the compiled statements (after a row a filter names is deleted, and between tests)."""
-        with self._lock:
-            self.statements.clear()
 
     def page(self, queryset: QuerySet, request) -> tuple[list, dict]:
         """The page's rows, and its links: `next` (None on the last page) and `resume`."""

@@ -61,11 +61,6 @@ def _with_etag(data, etag: str, code: int = status.HTTP_200_OK) -> Response:
     return Response(data, status=code, headers={"ETag": etag, "Cache-Control": "private, no-cache"})
 
 
-def forget_compiled_filters(sender, **kwargs) -> None:
-    """Signal receiver: the claims list compiles its filters afresh in this process."""
-    ClaimViewSet.pages.forget()
-
-
 class ClaimViewSet(viewsets.GenericViewSet):
     """Claims as the caller may see them (role and conflicts), filtered by the one FilterSet."""
 

@@ -64,6 +64,7 @@ def queue(request):
     else:
         filters = request.session.get(QUEUE_SESSION_KEY, {})
     filterset = _filterset(request, filters)
+    order = workspace.queue_order(filters.get("order"))
     page = _page_number(request)
     claims, has_more = [], False
     if filterset.is_valid():
@@ -76,7 +77,7 @@ def queue(request):
                 "confidence", "claimant__name", "document__title", "document__source_name", "conflict_id",
                 "document_id",
             )
-            .order_by(*workspace.queue_order(filters.get("order")))
+            .order_by(*order.fields)
         )  # fmt: skip
         offset = (page - 1) * PAGE_SIZE
         claims = list(waiting[offset : offset + PAGE_SIZE + 1])
@@ -91,8 +92,8 @@ def queue(request):
         "page": page,
         "has_more": has_more,
         "types": ClaimType.choices,
-        "orders": workspace.QUEUE_ORDER_CHOICES,
-        "order_shown": dict(workspace.QUEUE_ORDER_CHOICES).get(filters.get("order", ""), "oldest first"),
+        "orders": workspace.QUEUE_ORDERS,
+        "order": order,
         "sides": sides,
         "actor_options": _options(Actor.objects.order_by("name").values_list("pk", "name"), filters.get("claimant")),
         "today": workspace.counts_today(request.user),
